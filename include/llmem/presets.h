@@ -1,0 +1,93 @@
+/* llmem — presets, catalogues and model files (the io layer).
+ *
+ * Loaders turn files into engine structs and never print.  A registry owns
+ * everything it loaded; llm_registry_free() releases it.  A bad file is
+ * recorded in registry->problems and the other files still load.
+ *
+ * Search path (later overrides earlier for the same id):
+ *   1. presets compiled into the binary (generated from presets/ at build time)
+ *   2. the installed data directory (LLMEM_DATADIR/presets)
+ *   3. $XDG_CONFIG_HOME/llmem/presets/  (~/.config/llmem/presets/)
+ *   4. --presets DIR
+ */
+#ifndef LLMEM_PRESETS_H
+#define LLMEM_PRESETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "llmem/catalog.h"
+#include "llmem/error.h"
+#include "llmem/model.h"
+#include "llmem/workload.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LLM_TEXT_MAX 1024
+
+typedef struct llm_preset {
+    char id[LLM_ID_MAX];       /* "llama-3-8b" */
+    char name[LLM_NAME_MAX];   /* "Llama-3-8B" */
+    char family[LLM_ID_MAX];   /* "llama", "gpt", "gemini-class", "claude-class", "hf-cache" */
+    bool published;            /* the maker published this shape; false = illustrative */
+    char analogue[LLM_NAME_MAX]; /* illustrative presets: public models the numbers are drawn from */
+    char source[LLM_TEXT_MAX];
+    char notes[LLM_TEXT_MAX];
+    llm_model model;
+    bool has_workload;     /* the preset carried a default workload */
+    llm_workload workload; /* llm_workload_default() with the preset's overrides */
+    uint64_t params_published; /* 0 = none published */
+    bool params_exact;         /* the published count is exact (not rounded) */
+    char origin[LLM_ERROR_PATH_MAX]; /* "builtin:llama.yaml", a path, "hf-cache:<dir>" */
+} llm_preset;
+
+typedef struct llm_registry {
+    llm_preset *presets;
+    size_t npresets;
+    llm_gpu *gpus;
+    size_t ngpus;
+    llm_dtype *dtypes;
+    size_t ndtypes;
+    llm_error *problems; /* files that failed to load, in order */
+    size_t nproblems;
+    size_t cap_presets_, cap_gpus_, cap_dtypes_, cap_problems_; /* private */
+} llm_registry;
+
+void llm_registry_init(llm_registry *r);
+void llm_registry_free(llm_registry *r);
+
+/* The whole search path above; extra_dir may be NULL.  Problems are recorded,
+ * not returned: the call fails only when memory runs out. */
+llm_code llm_registry_load_default(llm_registry *r, const char *extra_dir, llm_error *err);
+/* Single sources (each records problems in r and also returns the first). */
+llm_code llm_registry_load_builtin(llm_registry *r, llm_error *err);
+llm_code llm_registry_load_dir(llm_registry *r, const char *dir, llm_error *err);
+llm_code llm_registry_load_file(llm_registry *r, const char *path, llm_error *err);
+/* Parse one YAML document from memory (path is only used in messages). */
+llm_code llm_registry_load_buffer(llm_registry *r, const char *path, const char *data, size_t len,
+                                  llm_error *err);
+
+const llm_preset *llm_registry_find(const llm_registry *r, const char *id);
+const llm_gpu *llm_registry_find_gpu(const llm_registry *r, const char *id);
+const llm_dtype *llm_registry_find_dtype(const llm_registry *r, const char *name);
+
+/* A Hugging Face config.json (a file, or a model directory holding one). */
+llm_code llm_hf_config_load(const char *path, llm_preset *out, llm_error *err);
+/* Adds models found in the local Hugging Face cache as family "hf-cache". */
+llm_code llm_registry_scan_hf_cache(llm_registry *r, llm_error *err);
+
+/* Writes a preset file that loads back identically; via a temporary file and
+ * rename; refuses to replace an existing file unless overwrite is true. */
+llm_code llm_preset_save(const char *path, const llm_preset *p, bool overwrite, llm_error *err);
+
+/* "path:line:col: message" and, when the file can be read, the offending line
+ * and a caret under the column.  Returns the length it wanted (snprintf). */
+size_t llm_error_format(const llm_error *err, char *buf, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
