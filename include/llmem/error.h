@@ -29,7 +29,7 @@ typedef enum llm_code {
     LLM_ERR_EXISTS    /* refusing to overwrite an existing file */
 } llm_code;
 
-#define LLM_ERROR_MSG_MAX 320
+#define LLM_ERROR_MSG_MAX 1024
 #define LLM_ERROR_PATH_MAX 512
 
 typedef struct llm_error {
