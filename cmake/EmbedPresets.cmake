@@ -1,4 +1,5 @@
 # Turns every presets/*.yaml into a C array, so the binary carries its presets.
+# Bytes are written as unsigned char (UTF-8 above 0x7f would overflow a signed char).
 # Usage: cmake -DOUT=file.c -DDIR=presets -P EmbedPresets.cmake
 file(GLOB files ${DIR}/*.yaml)
 list(SORT files)
@@ -11,8 +12,8 @@ foreach(f ${files})
   string(LENGTH "${hex}" hexlen)
   math(EXPR len "${hexlen} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-  string(APPEND body "static const char data_${i}[] = {${bytes}0x00};\n")
-  string(APPEND table "    {\"${name}\", data_${i}, ${len}},\n")
+  string(APPEND body "static const unsigned char data_${i}[] = {${bytes}0x00};\n")
+  string(APPEND table "    {\"${name}\", (const char *)data_${i}, ${len}},\n")
   math(EXPR i "${i} + 1")
 endforeach()
 string(APPEND table "    {NULL, NULL, 0}\n};\nconst size_t llm_embedded_presets_count = ${i};\n")

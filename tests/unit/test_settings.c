@@ -1,0 +1,546 @@
+/* Settings: every key, the size suffixes (k = 2^10, M = 2^20, G = 2^30 for
+ * counts; KiB/MiB/GiB and KB/MB/GB for bytes), exponent form, and every
+ * error path with its message naming the key and the accepted values. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "llmem/presets.h"
+#include "llmem/settings.h"
+
+static llm_config fresh(void)
+{
+    llm_config c;
+    llm_config_default(&c);
+    return c;
+}
+
+static void apply_ok(llm_config *c, const char *key, const char *value)
+{
+    llm_error e;
+    if (llm_setting_apply(c, NULL, key, value, &e) != LLM_OK)
+        fail_msg("%s=%s: %s", key, value, e.message);
+}
+
+static void apply_err(const char *key, const char *value, llm_code code, const char *message)
+{
+    llm_config c = fresh(), before = c;
+    llm_error e;
+    llm_code rc = llm_setting_apply(&c, NULL, key, value, &e);
+    if (rc != code || strcmp(e.message, message) != 0)
+        fail_msg("%s=%s:\n  got  %s \"%s\"\n  want %s \"%s\"", key, value, llm_code_name(rc),
+                 e.message, llm_code_name(code), message);
+    /* a failed setting leaves the config as it was */
+    assert_memory_equal(&c, &before, sizeof c);
+}
+
+static uint64_t count(const char *s)
+{
+    uint64_t v = 0;
+    llm_error e;
+    if (llm_parse_count(s, &v, &e) != LLM_OK) fail_msg("%s: %s", s, e.message);
+    return v;
+}
+
+static void test_count_suffixes(void **state)
+{
+    (void)state;
+    assert_int_equal(count("8192"), 8192);
+    assert_int_equal(count("8k"), 8192);
+    assert_int_equal(count("8K"), 8192);
+    assert_int_equal(count("128k"), 131072);
+    assert_int_equal(count("1M"), 1048576);
+    assert_int_equal(count("2G"), 2147483648ull);
+    assert_int_equal(count("1.5k"), 1536);
+    assert_int_equal(count("1e6"), 1000000);
+    assert_int_equal(count("2.5e9"), 2500000000ull);
+    assert_int_equal(count("1E3"), 1000);
+    assert_int_equal(count("1_000_000"), 1000000);
+    assert_int_equal(count("1,000"), 1000);
+    assert_int_equal(count("0"), 0);
+    assert_int_equal(count("15e11"), 1500000000000ull);
+    assert_int_equal(count("9223372036854775807"), 9223372036854775807ull); /* 2^63 - 1 */
+    assert_int_equal(count("8G"), 8589934592ull);
+
+    uint64_t v;
+    llm_error e;
+    assert_int_equal(llm_parse_count("9223372036854775808", &v, &e), LLM_ERR_OVERFLOW);
+    assert_string_equal(e.message, "'9223372036854775808' is too large (the limit is 2^63-1)");
+    assert_int_equal(llm_parse_count("99999999999999999999999", &v, &e), LLM_ERR_OVERFLOW);
+    assert_int_equal(llm_parse_count("1e19", &v, &e), LLM_ERR_OVERFLOW);
+    assert_int_equal(llm_parse_count("16G", &v, &e), LLM_OK);
+    assert_int_equal(llm_parse_count("9000000000G", &v, &e), LLM_ERR_OVERFLOW);
+    assert_int_equal(llm_parse_count("-5", &v, &e), LLM_ERR_RANGE);
+    assert_string_equal(e.message, "'-5' is negative; expected a whole number such as 8192, 8k, "
+                                   "128k, 1M or 1e6");
+    assert_int_equal(llm_parse_count("abc", &v, &e), LLM_ERR_INVALID);
+    assert_string_equal(e.message, "'abc' is not a number; expected a whole number such as 8192, "
+                                   "8k, 128k, 1M or 1e6");
+    assert_int_equal(llm_parse_count("", &v, &e), LLM_ERR_INVALID);
+    assert_string_equal(e.message, "empty value; expected a whole number such as 8192, 8k, 128k, "
+                                   "1M or 1e6");
+    assert_int_equal(llm_parse_count("8kb", &v, &e), LLM_ERR_INVALID);
+    assert_string_equal(e.message, "'8kb': unexpected 'b'; expected a whole number such as 8192, "
+                                   "8k, 128k, 1M or 1e6");
+    assert_int_equal(llm_parse_count("1.5", &v, &e), LLM_ERR_INVALID);
+    assert_string_equal(e.message, "'1.5' is not a whole number");
+    assert_int_equal(llm_parse_count("1e-3", &v, &e), LLM_ERR_INVALID);
+    assert_int_equal(llm_parse_count("1m", &v, &e), LLM_ERR_INVALID); /* milli? no */
+    assert_int_equal(llm_parse_count("8 k", &v, &e), LLM_ERR_INVALID);
+    assert_int_equal(llm_parse_count("0x10", &v, &e), LLM_ERR_INVALID);
+    assert_int_equal(llm_parse_count("1__0", &v, &e), LLM_ERR_INVALID);
+    assert_int_equal(llm_parse_count("_10", &v, &e), LLM_ERR_INVALID);
+}
+
+static void test_byte_sizes(void **state)
+{
+    (void)state;
+    uint64_t v;
+    llm_error e;
+    struct {
+        const char *text;
+        uint64_t bytes;
+    } ok[] = {
+        {"0", 0},
+        {"512MiB", 536870912ull},
+        {"1GiB", 1073741824ull},
+        {"1GB", 1000000000ull},
+        {"1.5GiB", 1610612736ull},
+        {"64KiB", 65536},
+        {"64KB", 64000},
+        {"64kB", 64000},
+        {"2TiB", 2199023255552ull},
+        {"3TB", 3000000000000ull},
+        {"100B", 100},
+        {"4096", 4096},
+        {"1 GiB", 1073741824ull},
+        {"0.5MB", 500000},
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        if (llm_parse_bytes(ok[i].text, &v, &e) != LLM_OK) fail_msg("%s: %s", ok[i].text, e.message);
+        assert_int_equal(v, ok[i].bytes);
+    }
+    assert_int_equal(llm_parse_bytes("1G", &v, &e), LLM_ERR_INVALID);
+    assert_string_equal(e.message, "'1G': ambiguous unit 'G'; write GiB (binary) or GB (decimal)");
+    assert_int_equal(llm_parse_bytes("1k", &v, &e), LLM_ERR_INVALID);
+    assert_string_equal(e.message, "'1k': ambiguous unit 'k'; write KiB (binary) or kB (decimal)");
+    assert_int_equal(llm_parse_bytes("1PB", &v, &e), LLM_ERR_INVALID);
+    assert_string_equal(e.message, "'1PB': unknown unit 'PB'; units: B KiB MiB GiB TiB KB MB GB TB");
+    assert_int_equal(llm_parse_bytes("-1GiB", &v, &e), LLM_ERR_RANGE);
+    assert_int_equal(llm_parse_bytes("0.3B", &v, &e), LLM_ERR_INVALID);
+    assert_string_equal(e.message, "'0.3B' is not a whole number of bytes");
+    assert_int_equal(llm_parse_bytes("9000000000GiB", &v, &e), LLM_ERR_OVERFLOW);
+
+    char buf[32];
+    llm_format_bytes_exact(1073741824ull, buf, sizeof buf);
+    assert_string_equal(buf, "1GiB");
+    llm_format_bytes_exact(536870912ull, buf, sizeof buf);
+    assert_string_equal(buf, "512MiB");
+    llm_format_bytes_exact(1000000000ull, buf, sizeof buf);
+    assert_string_equal(buf, "1GB");
+    llm_format_bytes_exact(1234567, buf, sizeof buf);
+    assert_string_equal(buf, "1234567B");
+    llm_format_bytes_exact(0, buf, sizeof buf);
+    assert_string_equal(buf, "0");
+}
+
+static void test_switch_and_fraction(void **state)
+{
+    (void)state;
+    bool b;
+    double d;
+    llm_error e;
+    const char *yes[] = {"on", "true", "yes", "1"}, *no[] = {"off", "false", "no", "0"};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(llm_parse_switch(yes[i], &b, &e), LLM_OK);
+        assert_true(b);
+        assert_int_equal(llm_parse_switch(no[i], &b, &e), LLM_OK);
+        assert_false(b);
+    }
+    assert_int_equal(llm_parse_switch("maybe", &b, &e), LLM_ERR_INVALID);
+    assert_int_equal(llm_parse_fraction("0.4", &d, &e), LLM_OK);
+    assert_true(d == 0.4);
+    assert_int_equal(llm_parse_fraction("40%", &d, &e), LLM_OK);
+    assert_true(d == 0.4);
+    assert_int_equal(llm_parse_fraction("12.5%", &d, &e), LLM_OK);
+    assert_true(d == 0.125);
+    assert_int_equal(llm_parse_fraction("1", &d, &e), LLM_OK);
+    assert_true(d == 1.0);
+    assert_int_equal(llm_parse_fraction("1.01", &d, &e), LLM_ERR_RANGE);
+    assert_string_equal(e.message, "'1.01' is above 1 (100%)");
+    assert_int_equal(llm_parse_fraction("-0.1", &d, &e), LLM_ERR_RANGE);
+    assert_int_equal(llm_parse_fraction("0.4x", &d, &e), LLM_ERR_INVALID);
+}
+
+/* Each key changes exactly its field; format gives the value back. */
+static void test_every_key(void **state)
+{
+    (void)state;
+    llm_config c = fresh();
+    char buf[128];
+    struct {
+        const char *key, *value, *formatted;
+    } cases[] = {
+        {"layers", "32", "32"},
+        {"hidden", "4k", "4096"},
+        {"heads", "32", "32"},
+        {"kv_heads", "8", "8"},
+        {"head_dim", "128", "128"},
+        {"ffn", "14336", "14336"},
+        {"vocab", "128256", "128256"},
+        {"experts", "8", "8"},
+        {"active_experts", "2", "2"},
+        {"mode", "infer", "infer"},
+        {"seq", "128k", "131072"},
+        {"batch", "4", "4"},
+        {"global_batch", "1k", "1024"},
+        {"tokens", "15e12", "15000000000000"},
+        {"gen_tokens", "512", "512"},
+        {"weights", "int4", "int4"},
+        {"grads", "fp32", "fp32"},
+        {"master", "none", "none"},
+        {"act", "fp16", "fp16"},
+        {"kv", "fp8", "fp8"},
+        {"optim", "int8", "int8"},
+        {"optimizer", "adamw8bit", "adamw8bit"},
+        {"recompute", "selective", "selective"},
+        {"flash", "off", "off"},
+        {"dropout", "yes", "on"},
+        {"sp", "on", "on"},
+        {"profile", "eager", "eager"},
+        {"tp", "8", "8"},
+        {"pp", "4", "4"},
+        {"vpp", "2", "2"},
+        {"dp", "64", "64"},
+        {"ep", "8", "8"},
+        {"zero", "3", "3"},
+        {"offload", "both", "both"},
+        {"lora_rank", "64", "64"},
+        {"lora_targets", "q,v", "q,v"},
+        {"sparsity", "50%", "0.5"},
+        {"sparse_storage", "2:4", "2:4"},
+        {"keep_16bit", "off", "off"},
+        {"gpu", "h100-80gb", "h100-80gb"},
+        {"gpus", "512", "512"},
+        {"mfu", "0.45", "0.45"},
+        {"overhead", "512MiB", "512MiB"},
+        {"fragmentation", "0.1", "0.1"},
+        {"kv_block", "16", "16"},
+    };
+    size_t n = sizeof cases / sizeof cases[0];
+    assert_int_equal(n, llm_setting_count()); /* every key is covered here */
+    for (size_t i = 0; i < n; i++) {
+        assert_non_null(llm_setting_find(cases[i].key));
+        apply_ok(&c, cases[i].key, cases[i].value);
+        llm_setting_format(&c, cases[i].key, buf, sizeof buf);
+        if (strcmp(buf, cases[i].formatted) != 0)
+            fail_msg("%s: formatted '%s', want '%s'", cases[i].key, buf, cases[i].formatted);
+    }
+    assert_int_equal(c.model.layers, 32);
+    assert_int_equal(c.model.hidden, 4096);
+    assert_int_equal(c.model.kv_heads, 8);
+    assert_int_equal(c.model.head_dim, 128);
+    assert_int_equal(c.model.ffn, 14336);
+    assert_int_equal(c.model.vocab, 128256);
+    assert_int_equal(c.model.experts, 8);
+    assert_int_equal(c.model.active_experts, 2);
+    const llm_workload *w = &c.workload;
+    assert_int_equal(w->mode, LLM_MODE_INFER);
+    assert_int_equal(w->seq, 131072);
+    assert_int_equal(w->micro_batch, 4);
+    assert_int_equal(w->global_batch, 1024);
+    assert_int_equal(w->tokens, 15000000000000ull);
+    assert_int_equal(w->gen_tokens, 512);
+    assert_true(w->weights.bytes == 0.5);
+    assert_true(w->grads.bytes == 4.0);
+    assert_true(w->master.bytes == 0.0);
+    assert_true(w->act.bytes == 2.0);
+    assert_true(w->kv.bytes == 1.0);
+    assert_true(w->optim.bytes == 1.0);
+    assert_int_equal(w->optimizer, LLM_OPT_ADAMW8BIT);
+    assert_int_equal(w->recompute, LLM_RECOMPUTE_SELECTIVE);
+    assert_false(w->flash);
+    assert_true(w->dropout);
+    assert_true(w->seq_parallel);
+    assert_int_equal(w->profile, LLM_PROFILE_EAGER);
+    assert_int_equal(w->tp, 8);
+    assert_int_equal(w->pp, 4);
+    assert_int_equal(w->vpp, 2);
+    assert_int_equal(w->dp, 64);
+    assert_int_equal(w->ep, 8);
+    assert_int_equal(w->zero, 3);
+    assert_true(w->offload_optimizer && w->offload_params);
+    assert_int_equal(w->lora_rank, 64);
+    assert_int_equal(w->lora_targets, LLM_LORA_Q | LLM_LORA_V);
+    assert_true(w->sparsity == 0.5);
+    assert_int_equal(w->sparse_storage, LLM_SPARSE_2_4);
+    assert_false(w->quant_keep_16bit);
+    assert_string_equal(c.gpu, "h100-80gb");
+    assert_int_equal(w->gpus, 512);
+    assert_true(w->mfu == 0.45);
+    assert_true(w->overhead_bytes == 536870912.0);
+    assert_true(w->fragmentation == 0.1);
+    assert_int_equal(w->kv_block, 16);
+
+    /* offload's four values, lora "all" */
+    apply_ok(&c, "offload", "optimizer");
+    assert_true(w->offload_optimizer && !w->offload_params);
+    apply_ok(&c, "offload", "params");
+    assert_true(!w->offload_optimizer && w->offload_params);
+    apply_ok(&c, "offload", "none");
+    assert_true(!w->offload_optimizer && !w->offload_params);
+    apply_ok(&c, "lora_targets", "all");
+    assert_int_equal(w->lora_targets, LLM_LORA_ALL);
+    apply_ok(&c, "gpu", "none");
+    assert_string_equal(c.gpu, "");
+}
+
+/* Formatting then applying gives the same config, for every key. */
+static void test_format_apply_round_trip(void **state)
+{
+    (void)state;
+    llm_config c = fresh();
+    apply_ok(&c, "mfu", "0.3");
+    apply_ok(&c, "sparsity", "0.123456789");
+    apply_ok(&c, "overhead", "1234567B");
+    apply_ok(&c, "fragmentation", "7%");
+    apply_ok(&c, "lora_targets", "k,o,down");
+    llm_config back = fresh();
+    for (size_t i = 0; i < llm_setting_count(); i++) {
+        const llm_setting_info *k = llm_setting_at(i);
+        char buf[128];
+        llm_setting_format(&c, k->key, buf, sizeof buf);
+        if (k->group == LLM_SETTING_SHAPE) continue; /* the default model is all zero */
+        apply_ok(&back, k->key, buf);
+    }
+    assert_memory_equal(&back.workload, &c.workload, sizeof c.workload);
+    assert_true(back.workload.sparsity == 0.123456789);
+}
+
+/* The static choice lists match the engine's names. */
+static void test_choices_match_engine_names(void **state)
+{
+    (void)state;
+    const llm_setting_info *k = llm_setting_find("mode");
+    for (int i = 0; k->choices[i]; i++) assert_string_equal(k->choices[i], llm_mode_name((llm_mode)i));
+    k = llm_setting_find("optimizer");
+    for (int i = 0; k->choices[i]; i++)
+        assert_string_equal(k->choices[i], llm_optimizer_name((llm_optimizer)i));
+    k = llm_setting_find("recompute");
+    for (int i = 0; k->choices[i]; i++)
+        assert_string_equal(k->choices[i], llm_recompute_name((llm_recompute)i));
+    k = llm_setting_find("profile");
+    for (int i = 0; k->choices[i]; i++)
+        assert_string_equal(k->choices[i], llm_profile_name((llm_profile)i));
+    k = llm_setting_find("sparse_storage");
+    for (int i = 0; k->choices[i]; i++)
+        assert_string_equal(k->choices[i], llm_sparse_storage_name((llm_sparse_storage)i));
+    /* every key has help and accepted text */
+    for (size_t i = 0; i < llm_setting_count(); i++) {
+        assert_true(strlen(llm_setting_at(i)->help) > 0);
+        assert_true(strlen(llm_setting_at(i)->accepted) > 0);
+    }
+    assert_null(llm_setting_at(llm_setting_count()));
+    assert_null(llm_setting_find("nope"));
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    char keys[1024];
+    llm_setting_keys_text(keys, sizeof keys);
+    assert_true(strncmp(keys, "layers, hidden, heads, ", 23) == 0);
+    /* the message names the key, a close match, and as many known keys as it holds */
+    llm_config c = fresh();
+    llm_error e;
+    assert_int_equal(llm_setting_apply(&c, NULL, "sequence", "8k", &e), LLM_ERR_NOTFOUND);
+    const char *prefix = "unknown setting 'sequence' (did you mean 'seq'?); known: ";
+    assert_true(strncmp(e.message, prefix, strlen(prefix)) == 0);
+    const char *list = e.message + strlen(prefix);
+    if (strlen(prefix) + strlen(keys) < LLM_ERROR_MSG_MAX) {
+        assert_string_equal(list, keys);
+    } else {
+        size_t n = strlen(list);
+        assert_true(n > 5 && strcmp(list + n - 5, ", ...") == 0);
+        assert_true(strncmp(keys, list, n - 5) == 0); /* whole names, in order */
+        assert_true(keys[n - 5] == ',');
+    }
+    assert_int_equal(llm_setting_apply(&c, NULL, "foo", "1", &e), LLM_ERR_NOTFOUND);
+    assert_true(strncmp(e.message, "unknown setting 'foo'; known: layers, hidden, ", 46) == 0);
+    assert_int_equal(llm_setting_apply(&c, NULL, "laeyrs", "1", &e), LLM_ERR_NOTFOUND);
+    assert_true(strncmp(e.message, "unknown setting 'laeyrs' (did you mean 'layers'?); ", 51) == 0);
+
+    apply_err("seq", "-5", LLM_ERR_RANGE,
+              "seq: '-5' is negative; expected a whole number such as 8192, 8k, 128k, 1M or 1e6; "
+              "accepted: 1..2^40 (e.g. 8k = 8192, 128k)");
+    apply_err("seq", "0", LLM_ERR_RANGE,
+              "seq: 0 is out of range; accepted: 1..2^40 (e.g. 8k = 8192, 128k)");
+    apply_err("seq", "lots", LLM_ERR_INVALID,
+              "seq: 'lots' is not a number; expected a whole number such as 8192, 8k, 128k, 1M or "
+              "1e6; accepted: 1..2^40 (e.g. 8k = 8192, 128k)");
+    apply_err("seq", "2000G", LLM_ERR_RANGE,
+              "seq: 2147483648000 is out of range; accepted: 1..2^40 (e.g. 8k = 8192, 128k)");
+    apply_err("layers", "2000000000000", LLM_ERR_RANGE,
+              "layers: 2000000000000 is out of range; accepted: 1..2^40");
+    apply_err("tokens", "1e30", LLM_ERR_RANGE,
+              "tokens: '1e30' is too large (the limit is 2^63-1); accepted: 0..2^60 (e.g. 1e12; "
+              "0 = 20 per parameter)");
+    apply_err("tokens", "2e18", LLM_ERR_RANGE,
+              "tokens: 2000000000000000000 is out of range; accepted: 0..2^60 (e.g. 1e12; 0 = 20 "
+              "per parameter)");
+    apply_err("zero", "4", LLM_ERR_RANGE, "zero: 4 is out of range; accepted: 0..3");
+    apply_err("tp", "0", LLM_ERR_RANGE, "tp: 0 is out of range; accepted: 1..65536");
+    apply_err("mode", "training", LLM_ERR_INVALID,
+              "mode: 'training' is not accepted; accepted: train finetune lora qlora distill infer");
+    apply_err("optimizer", "adam", LLM_ERR_INVALID,
+              "optimizer: 'adam' is not accepted; accepted: adamw adamw8bit sgd sgdm adafactor "
+              "lion none");
+    apply_err("flash", "maybe", LLM_ERR_INVALID, "flash: 'maybe' is not accepted; accepted: on off");
+    apply_err("offload", "cpu", LLM_ERR_INVALID,
+              "offload: 'cpu' is not accepted; accepted: none optimizer params both");
+    apply_err("lora_targets", "q,x", LLM_ERR_INVALID,
+              "lora_targets: 'q,x' is not accepted; accepted: all, or a comma list of q k v o gate "
+              "up down");
+    apply_err("lora_targets", "q,", LLM_ERR_INVALID,
+              "lora_targets: 'q,' is not accepted; accepted: all, or a comma list of q k v o gate "
+              "up down");
+    apply_err("weights", "fp7", LLM_ERR_NOTFOUND,
+              "weights: unknown precision 'fp7'; known: fp32 tf32 fp16 bf16 fp8 int8 int4 nf4");
+    apply_err("kv", "none", LLM_ERR_NOTFOUND,
+              "kv: unknown precision 'none'; known: fp32 tf32 fp16 bf16 fp8 int8 int4 nf4");
+    apply_err("mfu", "0", LLM_ERR_RANGE, "mfu: below 0.01; accepted: 0.01..1 or a percentage (40%)");
+    apply_err("mfu", "150%", LLM_ERR_RANGE,
+              "mfu: '150%' is above 1 (100%); accepted: 0.01..1 or a percentage (40%)");
+    apply_err("sparsity", "1", LLM_ERR_RANGE,
+              "sparsity: above 0.99; accepted: 0..0.99 or a percentage (50%)");
+    apply_err("overhead", "1G", LLM_ERR_INVALID,
+              "overhead: '1G': ambiguous unit 'G'; write GiB (binary) or GB (decimal); accepted: "
+              "0..1PiB with a unit: 0, 512MiB, 1GiB, 1GB");
+    apply_err("overhead", "2PiB", LLM_ERR_INVALID,
+              "overhead: '2PiB': unknown unit 'PiB'; units: B KiB MiB GiB TiB KB MB GB TB; "
+              "accepted: 0..1PiB with a unit: 0, 512MiB, 1GiB, 1GB");
+    apply_err("overhead", "2000TiB", LLM_ERR_RANGE,
+              "overhead: above 1PiB; accepted: 0..1PiB with a unit: 0, 512MiB, 1GiB, 1GB");
+    apply_err("gpu", "H100!", LLM_ERR_INVALID,
+              "gpu: 'H100!' is not accepted; accepted: a GPU id or none");
+}
+
+/* With a registry: its precisions and GPUs are known, others are not. */
+static void test_with_registry(void **state)
+{
+    (void)state;
+    llm_registry r;
+    llm_registry_init(&r);
+    llm_error e;
+    assert_int_equal(llm_registry_load_builtin(&r, &e), LLM_OK);
+    llm_config c = fresh();
+    /* int4-g128: 4 bits + fp16 scale and zero per 128 = 0.5 + 4/128 (FORMULAS.md section 2) */
+    assert_int_equal(llm_setting_apply(&c, &r, "weights", "int4-g128", &e), LLM_OK);
+    assert_true(c.workload.weights.bytes == 0.53125);
+    assert_int_equal(c.workload.weights.group, 128);
+    assert_int_equal(llm_setting_apply(&c, &r, "gpu", "h100-80gb", &e), LLM_OK);
+    assert_int_equal(llm_setting_apply(&c, &r, "gpu", "rtx-9999", &e), LLM_ERR_NOTFOUND);
+    assert_true(strncmp(e.message, "gpu: unknown GPU 'rtx-9999'; known: ", 36) == 0);
+    assert_string_equal(c.gpu, "h100-80gb");
+    llm_registry_free(&r);
+}
+
+static void test_key_value_text(void **state)
+{
+    (void)state;
+    llm_config c = fresh();
+    llm_error e;
+    assert_int_equal(llm_setting_apply_text(&c, NULL, "seq=32k", &e), LLM_OK);
+    assert_int_equal(c.workload.seq, 32768);
+    assert_int_equal(llm_setting_apply_text(&c, NULL, " batch = 8 ", &e), LLM_OK);
+    assert_int_equal(c.workload.micro_batch, 8);
+    assert_int_equal(llm_setting_apply_text(&c, NULL, "seq", &e), LLM_ERR_USAGE);
+    assert_string_equal(e.message, "'seq' is not KEY=VALUE (e.g. seq=8k)");
+    assert_int_equal(llm_setting_apply_text(&c, NULL, "=8k", &e), LLM_ERR_USAGE);
+    assert_string_equal(e.message, "'=8k' has no key before '=' (e.g. seq=8k)");
+    assert_int_equal(llm_setting_apply_text(&c, NULL, "seq=", &e), LLM_ERR_INVALID);
+    char key[8], value[8];
+    assert_int_equal(llm_setting_split("averyveryverylongkey=1", key, sizeof key, value,
+                                       sizeof value, &e),
+                     LLM_ERR_USAGE);
+}
+
+static void test_config_default(void **state)
+{
+    (void)state;
+    llm_config c;
+    memset(&c, 0xff, sizeof c);
+    llm_config_default(&c);
+    llm_workload w;
+    llm_workload_default(&w);
+    assert_memory_equal(&c.workload, &w, sizeof w);
+    assert_int_equal(c.model.layers, 0);
+    assert_string_equal(c.gpu, "");
+    /* the built-in precisions: FORMULAS.md section 2; nf4 = 4 bits + fp32 absmax per 64 */
+    size_t n;
+    const llm_dtype *d = llm_dtype_builtin(&n);
+    assert_int_equal(n, 8);
+    const double bytes[] = {4, 4, 2, 2, 1, 1, 0.5, 0.5625};
+    const char *names[] = {"fp32", "tf32", "fp16", "bf16", "fp8", "int8", "int4", "nf4"};
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(d[i].name, names[i]);
+        assert_true(d[i].bytes == bytes[i]);
+    }
+}
+
+/* format -> parse gives back exactly the same double (the fuzzer found a
+ * 17-digit value that did not: tests/fixtures/regress/settings/). */
+static void test_fraction_round_trip(void **state)
+{
+    (void)state;
+    llm_config c = fresh();
+    llm_error e;
+    char buf[64];
+    assert_int_equal(llm_setting_apply(&c, NULL, "mfu", "0.45000000000120000001261948807740438138112",
+                                       &e),
+                     LLM_OK);
+    double first = c.workload.mfu;
+    llm_setting_format(&c, "mfu", buf, sizeof buf);
+    assert_string_equal(buf, "0.4500000000012"); /* the shortest text for that double */
+    assert_int_equal(llm_setting_apply(&c, NULL, "mfu", buf, &e), LLM_OK);
+    assert_true(c.workload.mfu == first);
+    /* many doubles in (0, 1): a fixed linear congruential sequence */
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < 20000; i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        double v = (double)(x >> 11) / 9007199254740992.0; /* 53 random bits in [0, 1) */
+        if (i % 3 == 0) v = v * 1e-5;                       /* small ones too */
+        if (v < 0.01) v += 0.01;
+        c.workload.mfu = v;
+        llm_setting_format(&c, "mfu", buf, sizeof buf);
+        assert_int_equal(llm_setting_apply(&c, NULL, "mfu", buf, &e), LLM_OK);
+        if (c.workload.mfu != v) fail_msg("%.17g -> %s -> %.17g", v, buf, c.workload.mfu);
+        assert_true(strlen(buf) <= 20);
+    }
+    /* percentages round once: 12.3% is the double nearest 0.123 */
+    assert_int_equal(llm_setting_apply(&c, NULL, "mfu", "12.3%", &e), LLM_OK);
+    assert_true(c.workload.mfu == 0.123);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_count_suffixes),
+        cmocka_unit_test(test_byte_sizes),
+        cmocka_unit_test(test_switch_and_fraction),
+        cmocka_unit_test(test_every_key),
+        cmocka_unit_test(test_format_apply_round_trip),
+        cmocka_unit_test(test_choices_match_engine_names),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_with_registry),
+        cmocka_unit_test(test_key_value_text),
+        cmocka_unit_test(test_config_default),
+        cmocka_unit_test(test_fraction_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
