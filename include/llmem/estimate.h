@@ -29,6 +29,7 @@ typedef struct llm_memory {
     double kv_cache;
     double overhead;    /* context/framework + fragmentation allowance */
     double total;
+    double host;        /* moved to CPU memory by offloading (not in total) */
 } llm_memory;
 
 typedef enum llm_bound {
@@ -55,7 +56,44 @@ typedef struct llm_estimate {
     double decode_intensity; /* FLOPs per byte read in one decode step */
     llm_bound prefill_bound;
     llm_bound decode_bound;
+
+    /* Parts of per_gpu.activations (most-loaded stage, one GPU). */
+    double act_layers;    /* transformer layers only: Korthikanti et al.'s figure */
+    double act_embedding; /* token ids, embedding dropout mask, position tables */
+    double act_output;    /* final norm, LM-head input, fp32 logits for the loss, labels */
+    double act_working;   /* full recompute: one layer recomputed; inference: prefill peak */
+    /* One layer, one micro-batch: bytes = s.b.h.(act_c_sbh + act_c_score.a.s/h) + s.b.act_c_token */
+    double act_c_sbh;
+    double act_c_score;
+    double act_c_token;
+    double act_inflight;  /* layer x micro-batch units held by the stage (L with 1F1B, x interleave) */
+    uint32_t stage;       /* the most-loaded pipeline stage (0 = first) */
+
+    double train_tokens;        /* D behind train_flops (workload.tokens or 20 per parameter) */
+    double peak_flops;          /* per GPU, for the compute dtype (0 without a GPU) */
+    double prefill_intensity;   /* FLOPs per byte read during prefill */
+    double decode_step_seconds; /* one decode step of micro_batch tokens */
+    double generate_seconds;    /* prefill + gen_tokens decode steps */
 } llm_estimate;
+
+/* ---- the saved-tensor table behind the activations ---------------------- */
+/* One tensor a layer keeps for its backward pass, per token, on one GPU. */
+typedef struct llm_act_tensor {
+    const char *name; /* static text, e.g. "LN1 input" */
+    double elems;     /* elements per token on one GPU (TP / SP split applied) */
+    double bytes;     /* bytes per element */
+    bool core;        /* attention core: dropped by selective recomputation */
+    bool kept;        /* kept under the workload's recomputation setting */
+} llm_act_tensor;
+
+#define LLM_ACT_TENSORS_MAX 48
+
+/* The tensors one decoder layer saves (cross = with encoder-decoder cross
+ * attention), for the workload's profile, dtype, dropout, FlashAttention,
+ * recomputation and parallel settings.  Returns how many were written (at
+ * most cap).  No validation: give a validated model and workload. */
+size_t llm_act_tensors(const llm_model *m, const llm_workload *w, bool cross,
+                       llm_act_tensor *out, size_t cap);
 
 /* Everything for one (model, workload).  `gpu` may be NULL (no times). */
 llm_code llm_estimate_run(const llm_model *m, const llm_workload *w, const llm_gpu *gpu,
@@ -75,7 +113,8 @@ typedef enum llm_solve {
     LLM_SOLVE_SEQ = 0,   /* largest sequence length that fits */
     LLM_SOLVE_BATCH,     /* largest micro-batch that fits */
     LLM_SOLVE_GPUS,      /* smallest GPU count (tp, then pp, ...) that fits */
-    LLM_SOLVE_PRECISION  /* smallest-byte weight precision (from candidates) that fits */
+    LLM_SOLVE_PRECISION  /* the least aggressive weight precision that fits: the candidate
+                            with the most bytes per weight among those that fit */
 } llm_solve;
 
 typedef struct llm_solve_result {

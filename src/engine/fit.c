@@ -1,0 +1,217 @@
+/* Fit checks and the fit solver (docs/formulas.md, "Fit").
+ *
+ * Every estimate is monotone in the quantity searched (more tokens or
+ * sequences never need less memory; more GPUs never need more per GPU), so
+ * the largest sequence / batch is found by doubling then bisection, exact to
+ * the token.
+ */
+#include <string.h>
+
+#include "llmem/estimate.h"
+
+#define SEARCH_LIMIT (1ull << 40) /* = the workload's own limit on seq and batch */
+#define GPU_LIMIT (1ull << 24)
+
+static llm_code need_gpu(const llm_gpu *gpu, llm_error *err)
+{
+    if (!gpu)
+        return llm_error_set(err, LLM_ERR_INVALID, "a fit needs a GPU (none was given)");
+    if (!(gpu->memory_bytes > 0))
+        return llm_error_set(err, LLM_ERR_RANGE, "GPU '%s' has no memory capacity", gpu->id);
+    return LLM_OK;
+}
+
+/* Fits on the GPU?  An invalid workload (e.g. batch above global_batch/dp)
+ * counts as not fitting. */
+static bool fits(const llm_model *m, const llm_workload *w, const llm_gpu *gpu)
+{
+    llm_estimate e;
+    if (llm_estimate_run(m, w, gpu, &e, NULL) != LLM_OK) return false;
+    return e.per_gpu.total <= gpu->memory_bytes;
+}
+
+static bool tp_ok(const llm_model *m, uint64_t tp)
+{
+    if (m->heads % tp) return false;
+    uint64_t kv = llm_model_kv_heads(m);
+    if (m->attn != LLM_ATTN_MLA && kv % tp && tp % kv) return false;
+    return true;
+}
+
+static uint64_t gcd(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t r = a % b;
+        a = b;
+        b = r;
+    }
+    return a;
+}
+
+/* Smallest dp >= w->dp that fits, among the dp that keep ep dividing tp x dp
+ * (multiples of ep / gcd(ep, tp)).  Without ZeRO more replicas do not lower
+ * the memory per GPU, so only the first valid dp is tried; with ZeRO, by
+ * doubling and bisection.  0 if none up to the GPU limit or `best`. */
+static uint64_t smallest_dp(const llm_model *m, llm_workload *w, const llm_gpu *gpu,
+                            uint64_t tp_pp, uint64_t best)
+{
+    uint64_t ep = w->ep ? w->ep : 1;
+    uint64_t step = ep / gcd(ep, w->tp);
+    uint64_t j0 = (w->dp + step - 1) / step;
+    uint64_t lo = j0, hi = j0;
+    if (hi * step * tp_pp > GPU_LIMIT) return 0;
+    w->dp = (uint32_t)(hi * step);
+    if (fits(m, w, gpu)) return hi * step;
+    if (w->zero == 0) return 0;
+    for (;;) {
+        lo = hi;
+        hi *= 2;
+        if (hi * step * tp_pp > GPU_LIMIT || hi * step * tp_pp >= best) return 0;
+        w->dp = (uint32_t)(hi * step);
+        if (fits(m, w, gpu)) break;
+    }
+    while (hi - lo > 1) { /* lo does not fit, hi fits */
+        uint64_t mid = lo + (hi - lo) / 2;
+        w->dp = (uint32_t)(mid * step);
+        if (fits(m, w, gpu)) hi = mid;
+        else lo = mid;
+    }
+    return hi * step;
+}
+
+/* The smallest tp x pp x dp that fits: tp over the divisors of heads, pp over
+ * the divisors of layers, dp grown only when ZeRO shards over it; ties go to
+ * the smaller pp (tensor parallelism first). */
+static bool search_gpus(const llm_model *m, const llm_workload *w, const llm_gpu *gpu,
+                        llm_workload *best_w, uint64_t *best_n)
+{
+    uint64_t best = UINT64_MAX;
+    uint64_t best_pp = UINT64_MAX;
+    for (uint64_t pp = 1; pp <= m->layers && pp <= GPU_LIMIT; pp++) {
+        if (m->layers % pp) continue;
+        if (pp > best) break;
+        for (uint64_t tp = 1; tp <= m->heads && tp <= GPU_LIMIT; tp++) {
+            if (!tp_ok(m, tp)) continue;
+            if (tp * pp * w->dp > best || (tp * pp * w->dp == best && pp >= best_pp)) continue;
+            llm_workload c = *w;
+            c.tp = (uint32_t)tp;
+            c.pp = (uint32_t)pp;
+            if (pp < 2 || m->layers % (pp * c.vpp)) c.vpp = 1;
+            uint64_t dp = smallest_dp(m, &c, gpu, tp * pp, best == UINT64_MAX ? UINT64_MAX : best + 1);
+            if (!dp) continue;
+            c.dp = (uint32_t)dp;
+            uint64_t n = tp * pp * dp;
+            if (n < best || (n == best && pp < best_pp)) {
+                best = n;
+                best_pp = pp;
+                *best_w = c;
+            }
+            if (w->zero == 0) break; /* dp is fixed: a larger tp only adds GPUs */
+        }
+    }
+    if (best == UINT64_MAX) return false;
+    *best_n = best;
+    return true;
+}
+
+llm_code llm_fit_check(const llm_model *m, const llm_workload *w, const llm_gpu *gpu,
+                       llm_fit *out, llm_error *err)
+{
+    llm_code rc = need_gpu(gpu, err);
+    if (rc) return rc;
+    llm_estimate e;
+    rc = llm_estimate_run(m, w, gpu, &e, err);
+    if (rc) return rc;
+    memset(out, 0, sizeof *out);
+    out->fits = e.per_gpu.total <= gpu->memory_bytes;
+    out->utilisation = e.per_gpu.total / gpu->memory_bytes;
+    llm_workload bw;
+    uint64_t n;
+    if (search_gpus(m, w, gpu, &bw, &n)) out->gpus_needed = n;
+    else if (!out->fits) out->gpus_needed = 0;
+    return LLM_OK;
+}
+
+/* Largest value in [1, SEARCH_LIMIT] of *field that fits; 0 if 1 does not. */
+static uint64_t largest(const llm_model *m, llm_workload *w, const llm_gpu *gpu, uint64_t *field)
+{
+    *field = 1;
+    if (!fits(m, w, gpu)) return 0;
+    uint64_t lo = 1, hi = 2;
+    for (;;) { /* lo fits */
+        *field = hi;
+        if (!fits(m, w, gpu)) break;
+        lo = hi;
+        if (hi >= SEARCH_LIMIT) return SEARCH_LIMIT;
+        hi = hi * 2 > SEARCH_LIMIT ? SEARCH_LIMIT : hi * 2;
+    }
+    while (hi - lo > 1) { /* lo fits, hi does not */
+        uint64_t mid = lo + (hi - lo) / 2;
+        *field = mid;
+        if (fits(m, w, gpu)) lo = mid;
+        else hi = mid;
+    }
+    *field = lo;
+    return lo;
+}
+
+llm_code llm_fit_solve(const llm_model *m, const llm_workload *w, const llm_gpu *gpu,
+                       llm_solve what, const llm_dtype *candidates, size_t ncandidates,
+                       llm_solve_result *out, llm_error *err)
+{
+    llm_code rc = need_gpu(gpu, err);
+    if (rc) return rc;
+    rc = llm_workload_validate(m, w, err);
+    if (rc) return rc;
+    memset(out, 0, sizeof *out);
+    llm_workload c = *w;
+    out->workload = *w;
+    switch (what) {
+    case LLM_SOLVE_SEQ: {
+        uint64_t v = largest(m, &c, gpu, &c.seq);
+        out->found = v > 0;
+        out->value = v;
+        if (v) out->workload = c;
+        return LLM_OK;
+    }
+    case LLM_SOLVE_BATCH: {
+        uint64_t v = largest(m, &c, gpu, &c.micro_batch);
+        out->found = v > 0;
+        out->value = v;
+        if (v) out->workload = c;
+        return LLM_OK;
+    }
+    case LLM_SOLVE_GPUS: {
+        uint64_t n;
+        llm_workload bw;
+        out->found = search_gpus(m, w, gpu, &bw, &n);
+        if (out->found) {
+            out->value = n;
+            out->workload = bw;
+        }
+        return LLM_OK;
+    }
+    case LLM_SOLVE_PRECISION: {
+        /* The least aggressive precision that fits: the candidate with the
+         * most bytes per weight among those that fit (first on ties). */
+        if (!candidates || ncandidates == 0)
+            return llm_error_set(err, LLM_ERR_INVALID,
+                                 "solving for precision needs candidate precisions");
+        double best_bytes = -1.0;
+        for (size_t i = 0; i < ncandidates; i++) {
+            c = *w;
+            c.weights = candidates[i];
+            if (!fits(m, &c, gpu)) continue;
+            if (candidates[i].bytes > best_bytes) {
+                best_bytes = candidates[i].bytes;
+                out->found = true;
+                out->value = i;
+                out->workload = c;
+            }
+        }
+        return LLM_OK;
+    }
+    default:
+        return llm_error_set(err, LLM_ERR_INVALID, "unknown solve target %d", (int)what);
+    }
+}
