@@ -1,0 +1,410 @@
+/* The cell grid between widgets and the terminal (see canvas.h). */
+#include "tui/canvas.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool llmem_canvas_init(llmem_canvas *c, int cols, int rows)
+{
+    c->cols = c->rows = 0;
+    c->cells = NULL;
+    c->ascii = false;
+    c->clipping = false;
+    return llmem_canvas_resize(c, cols, rows);
+}
+
+bool llmem_canvas_resize(llmem_canvas *c, int cols, int rows)
+{
+    if (cols < 1) cols = 1;
+    if (rows < 1) rows = 1;
+    llmem_cell *cells = calloc((size_t)cols * (size_t)rows, sizeof *cells);
+    if (!cells) return false;
+    free(c->cells);
+    c->cells = cells;
+    c->cols = cols;
+    c->rows = rows;
+    llmem_canvas_clear(c);
+    return true;
+}
+
+void llmem_canvas_free(llmem_canvas *c)
+{
+    free(c->cells);
+    c->cells = NULL;
+    c->cols = c->rows = 0;
+}
+
+void llmem_canvas_clear(llmem_canvas *c)
+{
+    size_t n = (size_t)c->cols * (size_t)c->rows;
+    for (size_t i = 0; i < n; i++) c->cells[i] = (llmem_cell){' ', LLMEM_ROLE_NORMAL, 0};
+}
+
+void llmem_canvas_put(llmem_canvas *c, int x, int y, uint32_t ch, int role, bool bold)
+{
+    if (x < 0 || y < 0 || x >= c->cols || y >= c->rows) return;
+    if (c->clipping &&
+        (x < c->clip.x || y < c->clip.y || x >= c->clip.x + c->clip.w || y >= c->clip.y + c->clip.h))
+        return;
+    llmem_cell *cell = &c->cells[(size_t)y * (size_t)c->cols + (size_t)x];
+    cell->ch = ch;
+    cell->role = (uint8_t)role;
+    cell->bold = bold ? 1 : 0;
+}
+
+void llmem_canvas_clip(llmem_canvas *c, llmem_rect r)
+{
+    c->clipping = true;
+    c->clip.x = r.x;
+    c->clip.y = r.y;
+    c->clip.w = r.w;
+    c->clip.h = r.h;
+}
+
+void llmem_canvas_unclip(llmem_canvas *c)
+{
+    c->clipping = false;
+}
+
+const llmem_cell *llmem_canvas_at(const llmem_canvas *c, int x, int y)
+{
+    if (x < 0 || y < 0 || x >= c->cols || y >= c->rows) return NULL;
+    return &c->cells[(size_t)y * (size_t)c->cols + (size_t)x];
+}
+
+int llmem_utf8_decode(const char *s, uint32_t *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return 1;
+    }
+    int n;
+    uint32_t v;
+    if ((u[0] & 0xe0) == 0xc0) {
+        n = 2;
+        v = u[0] & 0x1fu;
+    } else if ((u[0] & 0xf0) == 0xe0) {
+        n = 3;
+        v = u[0] & 0x0fu;
+    } else if ((u[0] & 0xf8) == 0xf0) {
+        n = 4;
+        v = u[0] & 0x07u;
+    } else {
+        *cp = 0xfffd;
+        return 1;
+    }
+    for (int i = 1; i < n; i++) {
+        if ((u[i] & 0xc0) != 0x80) {
+            *cp = 0xfffd;
+            return i;
+        }
+        v = (v << 6) | (u[i] & 0x3fu);
+    }
+    *cp = v;
+    return n;
+}
+
+int llmem_utf8_encode(uint32_t cp, char *out)
+{
+    int n;
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        out[0] = (char)(0xc0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3f));
+        n = 2;
+    } else if (cp < 0x10000) {
+        out[0] = (char)(0xe0 | (cp >> 12));
+        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (cp & 0x3f));
+        n = 3;
+    } else {
+        out[0] = (char)(0xf0 | (cp >> 18));
+        out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+        out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+        out[3] = (char)(0x80 | (cp & 0x3f));
+        n = 4;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+int llmem_utf8_width(const char *s)
+{
+    int w = 0;
+    while (*s) {
+        uint32_t cp;
+        s += llmem_utf8_decode(s, &cp);
+        w++;
+    }
+    return w;
+}
+
+/* ASCII stand-ins for the few non-ASCII characters that appear in labels
+ * (widgets pick ASCII glyphs themselves; this catches text like "×"). */
+static uint32_t ascii_fallback(uint32_t cp)
+{
+    switch (cp) {
+    case 0x00d7: return 'x';  /* × */
+    case 0x00b7: return '|';  /* · */
+    case 0x2248: return '~';  /* ≈ */
+    case 0x2192: return '>';  /* → */
+    case 0x2190: return '<';  /* ← */
+    case 0x2191: return '^';  /* ↑ */
+    case 0x2193: return 'v';  /* ↓ */
+    case 0x25b6: return '>';  /* ▶ */
+    case 0x2713: return '+';  /* ✓ */
+    case 0x2717: return 'x';  /* ✗ */
+    case 0x2026: return '~';  /* … */
+    case 0x2212: return '-';  /* − */
+    case 0x2014: return '-';  /* — */
+    case 0x0394: return 'D';  /* Δ */
+    case 0x2264: return '<';  /* ≤ */
+    case 0x2265: return '>';  /* ≥ */
+    case 0x00b2: return '2';  /* ² */
+    case 0x03b1: return 'a';  /* α */
+    case 0x2500: case 0x2501: return '-';
+    case 0x2502: case 0x2503: return '|';
+    default: return cp < 0x80 ? cp : '?';
+    }
+}
+
+int llmem_canvas_text(llmem_canvas *c, int x, int y, int maxw, const char *utf8, int role,
+                      bool bold)
+{
+    if (!utf8) return 0;
+    if (maxw < 0) maxw = c->cols - x;
+    int w = 0;
+    while (*utf8 && w < maxw) {
+        uint32_t cp;
+        utf8 += llmem_utf8_decode(utf8, &cp);
+        if (c->ascii) cp = ascii_fallback(cp);
+        if (cp == '\n' || cp == '\t') cp = ' ';
+        llmem_canvas_put(c, x + w, y, cp, role, bold);
+        w++;
+    }
+    return w;
+}
+
+int llmem_canvas_printf(llmem_canvas *c, int x, int y, int maxw, int role, bool bold,
+                        const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return llmem_canvas_text(c, x, y, maxw, buf, role, bold);
+}
+
+void llmem_canvas_text_right(llmem_canvas *c, int x, int y, int w, const char *utf8, int role,
+                             bool bold)
+{
+    int tw = llmem_utf8_width(utf8);
+    if (tw > w) {
+        llmem_canvas_text(c, x, y, w, utf8, role, bold);
+        return;
+    }
+    llmem_canvas_text(c, x + w - tw, y, tw, utf8, role, bold);
+}
+
+void llmem_canvas_fill(llmem_canvas *c, llmem_rect r, uint32_t ch, int role)
+{
+    for (int y = r.y; y < r.y + r.h; y++)
+        for (int x = r.x; x < r.x + r.w; x++) llmem_canvas_put(c, x, y, ch, role, false);
+}
+
+void llmem_canvas_tint(llmem_canvas *c, llmem_rect r, int role, bool bold)
+{
+    for (int y = r.y; y < r.y + r.h; y++)
+        for (int x = r.x; x < r.x + r.w; x++) {
+            if (x < 0 || y < 0 || x >= c->cols || y >= c->rows) continue;
+            llmem_cell *cell = &c->cells[(size_t)y * (size_t)c->cols + (size_t)x];
+            cell->role = (uint8_t)role;
+            cell->bold = bold ? 1 : 0;
+        }
+}
+
+void llmem_canvas_hline(llmem_canvas *c, int x, int y, int w, int role)
+{
+    uint32_t h = c->ascii ? '-' : 0x2500;
+    for (int i = 0; i < w; i++) llmem_canvas_put(c, x + i, y, h, role, false);
+}
+
+void llmem_canvas_box(llmem_canvas *c, llmem_rect r, const char *title, int role)
+{
+    if (r.w < 2 || r.h < 2) return;
+    uint32_t h = c->ascii ? '-' : 0x2500, v = c->ascii ? '|' : 0x2502;
+    uint32_t tl = c->ascii ? '+' : 0x256d, tr = c->ascii ? '+' : 0x256e;
+    uint32_t bl = c->ascii ? '+' : 0x2570, br = c->ascii ? '+' : 0x256f;
+    int x1 = r.x + r.w - 1, y1 = r.y + r.h - 1;
+    for (int x = r.x + 1; x < x1; x++) {
+        llmem_canvas_put(c, x, r.y, h, role, false);
+        llmem_canvas_put(c, x, y1, h, role, false);
+    }
+    for (int y = r.y + 1; y < y1; y++) {
+        llmem_canvas_put(c, r.x, y, v, role, false);
+        llmem_canvas_put(c, x1, y, v, role, false);
+    }
+    llmem_canvas_put(c, r.x, r.y, tl, role, false);
+    llmem_canvas_put(c, x1, r.y, tr, role, false);
+    llmem_canvas_put(c, r.x, y1, bl, role, false);
+    llmem_canvas_put(c, x1, y1, br, role, false);
+    if (title && *title && r.w > 6) {
+        llmem_canvas_put(c, r.x + 2, r.y, ' ', role, false);
+        int w = llmem_canvas_text(c, r.x + 3, r.y, r.w - 6, title, LLMEM_ROLE_HEADING, true);
+        llmem_canvas_put(c, r.x + 3 + w, r.y, ' ', role, false);
+    }
+}
+
+size_t llmem_canvas_row(const llmem_canvas *c, int y, char *buf, size_t cap)
+{
+    size_t n = 0;
+    if (cap == 0) return 0;
+    buf[0] = '\0';
+    if (y < 0 || y >= c->rows) return 0;
+    for (int x = 0; x < c->cols; x++) {
+        char u[8];
+        int k = llmem_utf8_encode(c->cells[(size_t)y * (size_t)c->cols + (size_t)x].ch, u);
+        if (n + (size_t)k + 1 > cap) break;
+        memcpy(buf + n, u, (size_t)k);
+        n += (size_t)k;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+char *llmem_canvas_text_string(const llmem_canvas *c)
+{
+    size_t cap = (size_t)c->rows * ((size_t)c->cols * 4 + 1) + 1;
+    char *out = malloc(cap), *p = out;
+    if (!out) return NULL;
+    for (int y = 0; y < c->rows; y++) {
+        size_t n = llmem_canvas_row(c, y, p, cap - (size_t)(p - out));
+        while (n > 0 && p[n - 1] == ' ') n--;
+        p[n] = '\n';
+        p += n + 1;
+    }
+    *p = '\0';
+    return out;
+}
+
+int llmem_canvas_dump_text(const llmem_canvas *c, FILE *f)
+{
+    char *s = llmem_canvas_text_string(c);
+    if (!s) return -1;
+    int rc = fputs(s, f) < 0 ? -1 : 0;
+    free(s);
+    return rc;
+}
+
+int llmem_canvas_dump_roles(const llmem_canvas *c, FILE *f)
+{
+    for (int y = 0; y < c->rows; y++) {
+        for (int x = 0; x < c->cols; x++) {
+            const llmem_cell *cell = &c->cells[(size_t)y * (size_t)c->cols + (size_t)x];
+            char l = llmem_role_letter(cell->role);
+            if (cell->bold && l >= 'a' && l <= 'z') l = (char)(l - 'a' + 'A');
+            if (fputc(l, f) == EOF) return -1;
+        }
+        if (fputc('\n', f) == EOF) return -1;
+    }
+    return 0;
+}
+
+static void svg_escape(FILE *f, uint32_t cp)
+{
+    switch (cp) {
+    case '<': fputs("&lt;", f); return;
+    case '>': fputs("&gt;", f); return;
+    case '&': fputs("&amp;", f); return;
+    case ' ': fputs("&#160;", f); return; /* keep runs of spaces */
+    default: {
+        char u[8];
+        llmem_utf8_encode(cp, u);
+        fputs(u, f);
+    }
+    }
+}
+
+/* Resolved colours of a cell under a theme (reverse swaps them). */
+static void cell_rgb(const llmem_theme *t, const llmem_cell *cell, uint32_t *fg, uint32_t *bg,
+                     bool *bold)
+{
+    const llmem_style *s = &t->role[cell->role < LLMEM_ROLE_COUNT ? cell->role : 0];
+    uint32_t f = s->fg256 < 0 ? t->fg_rgb : s->fg_rgb;
+    uint32_t b = s->bg256 < 0 ? t->bg_rgb : s->bg_rgb;
+    if (!t->colour) {
+        f = t->fg_rgb;
+        b = t->bg_rgb;
+    }
+    if (s->reverse) {
+        uint32_t tmp = f;
+        f = b;
+        b = tmp;
+    }
+    *fg = f;
+    *bg = b;
+    *bold = cell->bold || s->bold;
+}
+
+int llmem_canvas_dump_svg(const llmem_canvas *c, const llmem_theme *t, FILE *f)
+{
+    /* Cell size for a 14px monospace font: 8.4 x 17 px, written as tenths. */
+    const int cw10 = 84, ch = 17;
+    int width = (c->cols * cw10 + 9) / 10, height = c->rows * ch;
+    fprintf(f,
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+            "viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" "
+            "font-size=\"14\">\n"
+            "<rect width=\"100%%\" height=\"100%%\" fill=\"#%06x\"/>\n",
+            width, height, width, height, t->bg_rgb);
+    for (int y = 0; y < c->rows; y++) {
+        /* Backgrounds: one rect per run of equal non-default background. */
+        for (int x = 0; x < c->cols;) {
+            uint32_t fg, bg;
+            bool bold;
+            cell_rgb(t, &c->cells[(size_t)y * (size_t)c->cols + (size_t)x], &fg, &bg, &bold);
+            int x0 = x;
+            while (x < c->cols) {
+                uint32_t f2, b2;
+                bool bo2;
+                cell_rgb(t, &c->cells[(size_t)y * (size_t)c->cols + (size_t)x], &f2, &b2, &bo2);
+                if (b2 != bg) break;
+                x++;
+            }
+            if (bg != t->bg_rgb)
+                fprintf(f, "<rect x=\"%d.%d\" y=\"%d\" width=\"%d.%d\" height=\"%d\" fill=\"#%06x\"/>\n",
+                        x0 * cw10 / 10, x0 * cw10 % 10, y * ch, (x - x0) * cw10 / 10,
+                        (x - x0) * cw10 % 10, ch, bg);
+        }
+        /* Text: one <text> per row, tspans per run of equal colour and weight;
+         * every tspan is placed at its column so fonts cannot drift. */
+        fprintf(f, "<text y=\"%d\" xml:space=\"preserve\">", y * ch + 13);
+        for (int x = 0; x < c->cols;) {
+            const llmem_cell *cell = &c->cells[(size_t)y * (size_t)c->cols + (size_t)x];
+            uint32_t fg, bg;
+            bool bold;
+            cell_rgb(t, cell, &fg, &bg, &bold);
+            int x0 = x;
+            fprintf(f, "<tspan x=\"%d.%d\" fill=\"#%06x\"%s>", x0 * cw10 / 10, x0 * cw10 % 10, fg,
+                    bold ? " font-weight=\"bold\"" : "");
+            while (x < c->cols) {
+                const llmem_cell *c2 = &c->cells[(size_t)y * (size_t)c->cols + (size_t)x];
+                uint32_t f2, b2;
+                bool bo2;
+                cell_rgb(t, c2, &f2, &b2, &bo2);
+                if (f2 != fg || bo2 != bold) break;
+                svg_escape(f, c2->ch);
+                x++;
+            }
+            fputs("</tspan>", f);
+        }
+        fputs("</text>\n", f);
+    }
+    return fputs("</svg>\n", f) < 0 ? -1 : 0;
+}
