@@ -95,7 +95,9 @@ typedef struct llm_act_tensor {
 size_t llm_act_tensors(const llm_model *m, const llm_workload *w, bool cross,
                        llm_act_tensor *out, size_t cap);
 
-/* Everything for one (model, workload).  `gpu` may be NULL (no times). */
+/* Everything for one (model, workload).  `gpu` may be NULL (no times).
+ * On an error the contents of *out are unspecified (it may be partly
+ * written); err says what is wrong. */
 llm_code llm_estimate_run(const llm_model *m, const llm_workload *w, const llm_gpu *gpu,
                           llm_estimate *out, llm_error *err);
 

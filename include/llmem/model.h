@@ -139,7 +139,8 @@ uint64_t llm_model_window_layers(const llm_model *m);
 llm_code llm_model_validate(const llm_model *m, llm_error *err);
 
 /* Exact parameter count.  Validates first; returns LLM_ERR_OVERFLOW rather
- * than a wrapped number.  Pure: no allocation, no I/O. */
+ * than a wrapped number.  Pure: no allocation, no I/O.  On an error *out is
+ * unspecified. */
 llm_code llm_params_count(const llm_model *m, llm_params *out, llm_error *err);
 
 /* Names for enum values, as used in YAML presets and the command line. */

@@ -91,7 +91,11 @@ const llm_setting_info *llm_setting_find(const char *key);
 /* Applies one setting.  `r` may be NULL: dtypes then come from the built-in
  * table and any syntactically valid GPU id is accepted.  On error the config
  * is unchanged and the message names the key and the accepted values (or, for
- * an unknown key, the known keys).  No file position is set. */
+ * an unknown key, the known keys).  No file position is set.
+ * mode=qlora also makes the weights nf4 (the registry's, else the built-in
+ * 0.5625 B) when the current weights dtype has 8 or more bits, so that
+ * `mode=qlora` alone gives QLoRA's NF4 base; a 4-bit format already set is
+ * kept, and a `weights=` applied afterwards wins. */
 llm_code llm_setting_apply(llm_config *c, const llm_registry *r, const char *key,
                            const char *value, llm_error *err);
 

@@ -107,7 +107,9 @@ typedef struct llm_workload {
     double fragmentation;  /* allocator allowance, fraction of the rest (0..1) */
     uint32_t kv_block;     /* paged KV cache block in tokens (0 or 1 = none) */
 
-    uint32_t gpus;  /* GPUs available for compute time (0 = tp x pp x dp) */
+    uint32_t gpus;  /* GPU count: 0 = tp x pp x dp; any other value must equal
+                       tp x pp x dp (llm_workload_validate), so memory and
+                       training time always describe the same cluster */
     double mfu;     /* model FLOPs utilisation, 0..1 */
 } llm_workload;
 

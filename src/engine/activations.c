@@ -10,44 +10,70 @@
  */
 #include <string.h>
 
+#include "engine/checked.h"
 #include "engine/engine.h"
 
 /* What a table entry scales with: the hidden width (the "34"), the
  * attention scores (the "5as/h"), or neither (per-token statistics). */
 typedef enum act_scale { SC_WIDTH = 0, SC_SCORE, SC_TOKEN } act_scale;
 
+/* The builder either writes the table (llm_act_tensors, explain traces) or,
+ * in the estimate's hot path, only sums it into `acc` -- entry by entry in
+ * the same order and with the same operations as a walk over the written
+ * table, so both give bit-identical figures. */
 typedef struct act_builder {
     llm_act_tensor *out;
-    act_scale *scale;
     size_t cap, n;
     double t;   /* tensor-parallel degree */
     bool sp;    /* sequence parallel: replicated tensors are split too */
     bool selective;
-    bool full;
+    bool full_rc;       /* full recomputation: nothing kept */
+    bool sum;           /* sum mode: the sums below, no table */
+    double full, stored, c_sbh, c_score, extra;
+    double h, as;       /* hidden size, heads x keys: the scales of c_sbh, c_score */
+    double d, k;        /* head dimension, kv heads (defaults resolved) */
 } act_builder;
 
-static void add(act_builder *bd, const char *name, double elems, double bytes, bool core,
+/* The builder's helpers are inlined into build() so that, in sum mode, its
+ * sums can live in registers (a chain of loads and stores through memory
+ * was a measurable part of an estimate). */
+#if defined(__GNUC__)
+#define ACT_INLINE static inline __attribute__((always_inline))
+#else
+#define ACT_INLINE static inline
+#endif
+
+ACT_INLINE void add(act_builder *bd, const char *name, double elems, double bytes, bool core,
                 act_scale sc)
 {
+    if (bd->sum) {
+        double b = elems * bytes;
+        bd->full += b;
+        if (bd->full_rc || (core && bd->selective)) return;
+        bd->stored += b;
+        if (sc == SC_WIDTH) bd->c_sbh += b / bd->h;
+        else if (sc == SC_SCORE) bd->c_score += b / bd->as;
+        else bd->extra += b;
+        return;
+    }
     if (bd->n < bd->cap) {
         llm_act_tensor *x = &bd->out[bd->n];
         x->name = name;
         x->elems = elems;
         x->bytes = bytes;
         x->core = core;
-        x->kept = !bd->full && !(core && bd->selective);
-        if (bd->scale) bd->scale[bd->n] = sc;
+        x->kept = !bd->full_rc && !(core && bd->selective);
     }
     bd->n++;
 }
 
 /* Elements per token on one GPU: tensors outside the tensor-parallel region
  * are replicated on every rank unless sequence parallelism splits them. */
-static double rep(const act_builder *bd, double x)
+ACT_INLINE double rep(const act_builder *bd, double x)
 {
     return bd->sp ? x / bd->t : x;
 }
-static double split(const act_builder *bd, double x)
+ACT_INLINE double split(const act_builder *bd, double x)
 {
     return x / bd->t;
 }
@@ -59,7 +85,7 @@ static bool llama_style(const llm_model *m)
     return m->norm == LLM_NORM_RMSNORM || m->ffn_kind == LLM_FFN_GATED;
 }
 
-static void add_norm(act_builder *bd, const llm_model *m, const llm_workload *w, double width,
+ACT_INLINE void add_norm(act_builder *bd, const llm_model *m, const llm_workload *w, double width,
                      const char *ln_in, const char *rms_in)
 {
     double B = w->act.bytes;
@@ -81,12 +107,12 @@ static void add_norm(act_builder *bd, const llm_model *m, const llm_workload *w,
     }
 }
 
-static void add_attention(act_builder *bd, const llm_model *m, const llm_workload *w,
+ACT_INLINE void add_attention(act_builder *bd, const llm_model *m, const llm_workload *w,
                           double seq_keys)
 {
     double B = w->act.bytes;
     double h = (double)m->hidden, a = (double)m->heads;
-    double d = (double)llm_model_head_dim(m), k = (double)llm_model_kv_heads(m);
+    double d = bd->d, k = bd->k;
     bool eager = w->profile == LLM_PROFILE_EAGER;
     double qk_w, v_w, kv_rank_k, kv_rank_v;
     if (m->attn == LLM_ATTN_MLA) {
@@ -114,16 +140,16 @@ static void add_attention(act_builder *bd, const llm_model *m, const llm_workloa
     add(bd, "QKV projection input", rep(bd, h), B, false, SC_WIDTH);
     if (m->attn == LLM_ATTN_MLA) {
         double kvl = (double)m->kv_lora_rank, ql = (double)m->q_lora_rank;
-        add(bd, "MLA kv latent (norm input + up-projection input)", rep(bd, 2.0 * kvl), B, false,
+        add(bd, "MLA kv latent (norm + kv_b inputs)", rep(bd, 2.0 * kvl), B, false,
             SC_WIDTH);
         if (ql > 0)
-            add(bd, "MLA q latent (norm input + up-projection input)", rep(bd, 2.0 * ql), B,
+            add(bd, "MLA q latent (norm + q_b inputs)", rep(bd, 2.0 * ql), B,
                 false, SC_WIDTH);
     }
     add(bd, eager ? "Q (copy for the QK^T matmul)" : "Q", split(bd, qk_w), B, false, SC_WIDTH);
     add(bd, eager ? "K (expanded to every head)" : "K", kv_rank_k, B, false, SC_WIDTH);
     if (w->flash) {
-        if (eager) add(bd, "attention output (before transpose)", split(bd, v_w), B, false,
+        if (eager) add(bd, "attention output (pre-transpose)", split(bd, v_w), B, false,
                        SC_WIDTH);
         add(bd, "softmax log-sum-exp (fp32)", split(bd, a), 4.0, false, SC_TOKEN);
     } else {
@@ -132,19 +158,19 @@ static void add_attention(act_builder *bd, const llm_model *m, const llm_workloa
         add(bd, Bsm == 4.0 && B != 4.0 ? "softmax output (fp32)" : "softmax output", scores, Bsm,
             true, SC_SCORE);
         if (w->dropout) {
-            add(bd, "attention dropout mask (1 byte)", scores, 1.0, true, SC_SCORE);
+            add(bd, "attention dropout mask (1 B)", scores, 1.0, true, SC_SCORE);
             add(bd, "attention dropout output", scores, B, true, SC_SCORE);
         } else if (Bsm != B) {
-            add(bd, "softmax output cast to the activation dtype", scores, B, true, SC_SCORE);
+            add(bd, "softmax output cast to act dtype", scores, B, true, SC_SCORE);
         }
     }
     add(bd, eager ? "V (expanded to every head)" : "V", kv_rank_v, B, false, SC_WIDTH);
     add(bd, "output projection input", split(bd, v_w), B, false, SC_WIDTH);
-    if (w->dropout) add(bd, "attention residual dropout mask (1 byte)", rep(bd, h), 1.0, false,
+    if (w->dropout) add(bd, "attn residual dropout mask (1 B)", rep(bd, h), 1.0, false,
                         SC_WIDTH);
 }
 
-static void add_mlp(act_builder *bd, const llm_model *m, const llm_workload *w)
+ACT_INLINE void add_mlp(act_builder *bd, const llm_model *m, const llm_workload *w)
 {
     double B = w->act.bytes;
     double h = (double)m->hidden;
@@ -159,7 +185,7 @@ static void add_mlp(act_builder *bd, const llm_model *m, const llm_workload *w)
     add(bd, "MLP input", rep(bd, h), B, false, SC_WIDTH);
     if (m->experts) {
         add(bd, "router probabilities (fp32)", rep(bd, (double)m->experts), 4.0, false, SC_TOKEN);
-        add(bd, "expert inputs (tokens permuted to their experts)",
+        add(bd, "expert inputs (permuted tokens)",
             rep(bd, h * (double)m->active_experts), B, false, SC_WIDTH);
     }
     if (m->ffn_kind == LLM_FFN_GATED) {
@@ -185,25 +211,37 @@ static void add_mlp(act_builder *bd, const llm_model *m, const llm_workload *w)
         }
         add(bd, "FC2 input (GeLU output)", split(bd, f), B, false, SC_WIDTH);
     }
-    if (w->dropout) add(bd, "MLP residual dropout mask (1 byte)", rep(bd, h), 1.0, false,
+    if (w->dropout) add(bd, "MLP residual dropout mask (1 B)", rep(bd, h), 1.0, false,
                         SC_WIDTH);
 }
 
 static size_t build(const llm_model *m, const llm_workload *w, bool cross, double seq_keys,
-                    llm_act_tensor *out, act_scale *scale, size_t cap)
+                    llm_act_tensor *out, llm_act_layer *acc, size_t cap)
 {
     act_builder bd;
-    memset(&bd, 0, sizeof bd);
     bd.out = out;
-    bd.scale = scale;
+    bd.n = 0;
+    bd.sum = acc != NULL;
+    bd.full = bd.stored = bd.c_sbh = bd.c_score = bd.extra = 0.0;
+    bd.h = (double)m->hidden;
+    bd.as = (double)m->heads * seq_keys;
+    bd.d = (double)eng_head_dim(m->head_dim, m->hidden, m->heads);
+    bd.k = (double)eng_kv_heads(m->kv_heads, m->heads);
     bd.cap = cap;
     bd.t = (double)(w->tp ? w->tp : 1);
     bd.sp = w->seq_parallel;
     bd.selective = w->recompute == LLM_RECOMPUTE_SELECTIVE;
-    bd.full = w->recompute == LLM_RECOMPUTE_FULL;
+    bd.full_rc = w->recompute == LLM_RECOMPUTE_FULL;
     add_attention(&bd, m, w, seq_keys);
     if (cross) add_attention(&bd, m, w, seq_keys);
     add_mlp(&bd, m, w);
+    if (acc) {
+        acc->full = bd.full;
+        acc->stored = bd.stored;
+        acc->c_sbh = bd.c_sbh;
+        acc->c_score = bd.c_score;
+        acc->extra = bd.extra;
+    }
     return bd.n;
 }
 
@@ -217,21 +255,8 @@ size_t llm_act_tensors(const llm_model *m, const llm_workload *w, bool cross, ll
 void llm_eng_act_layer(const llm_eng *e, const llm_model *m, bool decoder_cross,
                        llm_act_layer *out)
 {
-    llm_act_tensor list[LLM_ACT_TENSORS_MAX];
-    act_scale scale[LLM_ACT_TENSORS_MAX];
-    size_t n = build(m, e->w, decoder_cross, e->s, list, scale, LLM_ACT_TENSORS_MAX);
-    if (n > LLM_ACT_TENSORS_MAX) n = LLM_ACT_TENSORS_MAX;
-    memset(out, 0, sizeof *out);
-    double h = (double)m->hidden, a = (double)m->heads;
-    for (size_t i = 0; i < n; i++) {
-        double bytes = list[i].elems * list[i].bytes;
-        out->full += bytes;
-        if (!list[i].kept) continue;
-        out->stored += bytes;
-        if (scale[i] == SC_WIDTH) out->c_sbh += bytes / h;
-        else if (scale[i] == SC_SCORE) out->c_score += bytes / (a * e->s);
-        else out->extra += bytes;
-    }
+    (void)build(m, e->w, decoder_cross, e->s, NULL, out, 0); /* sets the five sums */
+    double h = (double)m->hidden;
     out->work = out->full - out->stored;
     if (e->w->recompute == LLM_RECOMPUTE_FULL) {
         /* Only each layer's input is kept (Korthikanti et al. §4.2).  While a
@@ -304,8 +329,9 @@ double llm_eng_infer_act(const llm_eng *e, const llm_model *m)
 {
     const llm_workload *w = e->w;
     double B = w->act.bytes, t = e->t, sb = e->s * e->b;
-    double h = (double)m->hidden, a = (double)m->heads, d = (double)llm_model_head_dim(m);
-    double k = (double)llm_model_kv_heads(m);
+    double h = (double)m->hidden, a = (double)m->heads;
+    double d = (double)eng_head_dim(m->head_dim, m->hidden, m->heads);
+    double k = (double)eng_kv_heads(m->kv_heads, m->heads);
     double kvr = (k >= t ? k / t : 1.0) * d;
     double hidden = 2.0 * sb * h * B;
     double attn = sb * (a * d / t + 2.0 * kvr) * B;

@@ -19,15 +19,16 @@ double llm_eng_peak_flops(const llm_workload *w, const llm_gpu *gpu)
     return gpu->flops_32;
 }
 
-void llm_eng_compute(const llm_eng *e, const llm_gpu *gpu, llm_estimate *out)
+void llm_eng_compute(const llm_eng *e, const llm_gpu *gpu, const llm_replica *rep,
+                     llm_estimate *out)
 {
     const llm_workload *w = e->w;
     const llm_model *m = e->m;
-    double N = (double)e->p.active_non_embedding;
+    double N = (double)e->p->active_non_embedding;
     double attn = 2.0 * e->Lall * e->s * e->a * e->d; /* Kaplan: 2 n_layer n_ctx d_attn */
     out->flops_per_token = 2.0 * N + attn;
 
-    double D = w->tokens ? (double)w->tokens : 20.0 * (double)e->p.total;
+    double D = w->tokens ? (double)w->tokens : 20.0 * (double)e->p->total;
     out->train_tokens = D;
     double flops = 0.0;
     switch (w->mode) {
@@ -49,11 +50,8 @@ void llm_eng_compute(const llm_eng *e, const llm_gpu *gpu, llm_estimate *out)
     if (w->mode != LLM_MODE_INFER) {
         if (w->recompute == LLM_RECOMPUTE_FULL) flops += 2.0 * N * D; /* one more forward */
         else if (w->recompute == LLM_RECOMPUTE_SELECTIVE) flops += attn * D; /* attention core */
-        if (w->mode == LLM_MODE_DISTILL && w->has_teacher) {
-            llm_params tp;
-            if (llm_params_count(&w->teacher, &tp, NULL) == LLM_OK)
-                flops += 2.0 * (double)tp.active_non_embedding * D; /* teacher forward */
-        }
+        if (e->teacher_ok)
+            flops += 2.0 * (double)e->tparams.active_non_embedding * D; /* teacher forward */
     }
     out->train_flops = flops;
 
@@ -67,8 +65,7 @@ void llm_eng_compute(const llm_eng *e, const llm_gpu *gpu, llm_estimate *out)
     out->train_seconds = flops / (G * peak * w->mfu);
 
     /* One model replica: t GPUs work on each stage, the p stages in turn. */
-    double wd, we, kv;
-    llm_eng_replica_bytes(e, &wd, &we, &kv);
+    double wd = rep->weights_dense, we = rep->weights_experts, kv = rep->kv;
     double bw = gpu->bandwidth, rate = peak * w->mfu;
 
     /* Prefill: s.b tokens through the weights once. */

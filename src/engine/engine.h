@@ -7,6 +7,10 @@
 
 #include "llmem/estimate.h"
 
+/* Hot-path note: small structs are cleared field by field, not with memset:
+ * GCC turns a memset of a few dozen bytes into `rep stos`, whose start-up
+ * cost on current x86 cores was measured at ~15% of an estimate. */
+
 /* Bytes per token of one layer's saved tensors on one GPU (recomputation
  * applied), and of one layer's full set (for full recomputation's working set). */
 typedef struct llm_act_layer {
@@ -36,7 +40,7 @@ typedef struct llm_layer_classes {
 typedef struct llm_eng {
     const llm_model *m;
     const llm_workload *w;
-    llm_params p;
+    const llm_params *p; /* the caller's, alive while e is used */
     double L;     /* decoder layers */
     double Lenc;  /* encoder layers (enc-dec) */
     double Lall;  /* every transformer layer (decoder + encoder) */
@@ -50,15 +54,33 @@ typedef struct llm_eng {
     double etp, edp;
     bool train;   /* any training mode */
     double gpus;  /* tp x pp x dp */
-    /* Worked out once per estimate by llm_eng_init: */
+    /* Worked out once per estimate by llm_eng_init (the same for every
+     * pipeline stage, so not recomputed per stage): */
     llm_layer_classes cls;
     llm_act_layer act_dec; /* a decoder layer (with cross-attention for enc-dec) */
-    llm_act_layer act_enc; /* an encoder layer (= act_dec for decoder-only) */
+    llm_act_layer act_enc; /* an encoder layer (enc-dec training only: read through
+                              llm_eng_act_enc(), which gives act_dec otherwise) */
+    double act_emb, act_out, act_const; /* training: llm_eng_act_embedding/_output/_model_const */
+    double kv_tok;         /* KV bytes per token and layer on one GPU */
+    double kv_S, kv_Sw;    /* cached context: full / sliding-window layers (block-rounded) */
+    double kv_cross;       /* 2 for encoder-decoder (cross-attention), else 1 */
+    bool teacher_ok;       /* distillation: the teacher's parameters were counted */
+    llm_params tparams;
 } llm_eng;
+
+static inline const llm_act_layer *llm_eng_act_enc(const llm_eng *e)
+{
+    return e->m->arch == LLM_ARCH_ENCODER_DECODER ? &e->act_enc : &e->act_dec;
+}
 
 llm_code llm_eng_validate_settings(const llm_model *m, const llm_workload *w, llm_error *err);
 
 void llm_eng_init(llm_eng *e, const llm_model *m, const llm_workload *w, const llm_params *p);
+/* The shape part of llm_eng_init only (no activation tables, caches or
+ * teacher): for a distillation teacher. */
+void llm_eng_init_shape(llm_eng *e, const llm_model *m, const llm_workload *w,
+                        const llm_params *p);
+void llm_eng_init_caches(llm_eng *e);
 
 /* ---- activations (activations.c) ---- */
 
@@ -81,6 +103,12 @@ typedef struct llm_mem_detail {
     double tr_dense, tr_experts;         /* trainable elements per GPU before ZeRO */
     double grad_b, master_b, state_b;    /* bytes per trainable element */
     double factored;                     /* Adafactor row+col elements per GPU before ZeRO */
+    double factored_d, factored_e;       /* the same, dense / expert parts */
+    double w_stage;                      /* stage weights per GPU before ZeRO-3, adapters,
+                                            teacher and offload */
+    double w_experts;                    /* the routed experts' part of w_stage */
+    double teacher_act;                  /* teacher: forward transient + logits */
+    double enc_stored;                   /* enc-dec: an encoder layer's bytes per token */
     double zdp, zdp_e;                   /* ZeRO shard counts for dense / expert parameters */
     double teacher_weights;
     double kv_S, kv_Sw, kv_layer_token, kv_global, kv_window, kv_cross;
@@ -90,11 +118,18 @@ typedef struct llm_mem_detail {
 } llm_mem_detail;
 void llm_eng_stage_detail(const llm_eng *e, uint32_t stage, llm_mem_detail *d);
 double llm_eng_kv_per_token(const llm_eng *e);
-void llm_eng_memory(const llm_eng *e, llm_estimate *out);
+/* What one prefill/decode step reads per GPU, summed over the stages of one
+ * replica (llm_eng_replica_bytes). */
+typedef struct llm_replica {
+    double weights_dense, weights_experts, kv;
+} llm_replica;
+/* Fills out's memory figures and *rep (from the same cluster evaluation). */
+void llm_eng_memory(const llm_eng *e, llm_estimate *out, llm_replica *rep);
 void llm_eng_replica_bytes(const llm_eng *e, double *weights_dense, double *weights_experts,
                            double *kv);
 
 /* ---- compute (compute.c) ---- */
-void llm_eng_compute(const llm_eng *e, const llm_gpu *gpu, llm_estimate *out);
+void llm_eng_compute(const llm_eng *e, const llm_gpu *gpu, const llm_replica *rep,
+                     llm_estimate *out);
 double llm_eng_peak_flops(const llm_workload *w, const llm_gpu *gpu);
 #endif

@@ -1,6 +1,7 @@
 /* llm_estimate_run: the whole estimate for one (model, workload, gpu). */
 #include <string.h>
 
+#include "engine/checked.h"
 #include "engine/engine.h"
 
 static uint64_t gcd(uint64_t a, uint64_t b)
@@ -15,17 +16,36 @@ static uint64_t gcd(uint64_t a, uint64_t b)
 
 void llm_eng_init(llm_eng *e, const llm_model *m, const llm_workload *w, const llm_params *p)
 {
-    memset(e, 0, sizeof *e);
+    llm_eng_init_shape(e, m, w, p);
+    if (e->train) {
+        bool encdec = m->arch == LLM_ARCH_ENCODER_DECODER;
+        llm_eng_act_layer(e, m, encdec, &e->act_dec);
+        if (encdec) llm_eng_act_layer(e, m, false, &e->act_enc);
+    } else {
+        llm_act_layer *a = &e->act_dec, *b = &e->act_enc; /* no struct copies: hot path */
+        a->stored = a->full = a->c_sbh = a->c_score = a->extra = a->work = 0.0;
+        b->stored = b->full = b->c_sbh = b->c_score = b->extra = b->work = 0.0;
+    }
+    llm_eng_init_caches(e);
+    e->teacher_ok = false;
+    if (w->mode == LLM_MODE_DISTILL && w->has_teacher)
+        e->teacher_ok = llm_params_count(&w->teacher, &e->tparams, NULL) == LLM_OK;
+}
+
+void llm_eng_init_shape(llm_eng *e, const llm_model *m, const llm_workload *w,
+                        const llm_params *p)
+{
+    /* no memset (hot path): the fields not set here are set by llm_eng_init */
     e->m = m;
     e->w = w;
-    e->p = *p;
+    e->p = p;
     e->L = (double)m->layers;
     e->Lenc = m->arch == LLM_ARCH_ENCODER_DECODER ? (double)m->encoder_layers : 0.0;
     e->Lall = e->L + e->Lenc;
     e->h = (double)m->hidden;
     e->a = (double)m->heads;
-    e->k = (double)llm_model_kv_heads(m);
-    e->d = (double)llm_model_head_dim(m);
+    e->k = (double)eng_kv_heads(m->kv_heads, m->heads);
+    e->d = (double)eng_head_dim(m->head_dim, m->hidden, m->heads);
     e->f = (double)m->ffn;
     e->V = (double)m->vocab;
     e->s = (double)w->seq;
@@ -35,37 +55,42 @@ void llm_eng_init(llm_eng *e, const llm_model *m, const llm_workload *w, const l
     e->dp = (double)w->dp;
     e->ep = (double)w->ep;
     e->vpp = (double)w->vpp;
-    uint64_t g = gcd(w->dp, w->ep);
-    e->edp = (double)(w->dp / g);
-    e->etp = (double)((uint64_t)w->tp * g / w->ep);
+    if (w->ep == 1) { /* no expert parallelism: experts split like dense layers */
+        e->edp = e->dp;
+        e->etp = e->t;
+    } else {
+        uint64_t g = gcd(w->dp, w->ep);
+        e->edp = (double)(w->dp / g);
+        e->etp = (double)((uint64_t)w->tp * g / w->ep);
+    }
     e->train = w->mode != LLM_MODE_INFER;
     e->gpus = e->t * e->pp * e->dp;
     llm_eng_classes(e, &e->cls);
-    if (e->train) {
-        bool encdec = m->arch == LLM_ARCH_ENCODER_DECODER;
-        llm_eng_act_layer(e, m, encdec, &e->act_dec);
-        if (encdec) llm_eng_act_layer(e, m, false, &e->act_enc);
-        else e->act_enc = e->act_dec;
-    }
+    e->teacher_ok = false;
 }
 
 llm_code llm_estimate_run(const llm_model *m, const llm_workload *w, const llm_gpu *gpu,
                           llm_estimate *out, llm_error *err)
 {
-    llm_params p;
-    llm_code rc = llm_params_count(m, &p, err); /* validates the model */
+    /* validates the model; the count goes straight into out (no copy) */
+    llm_code rc = llm_params_count(m, &out->params, err);
     if (rc != LLM_OK) return rc;
     rc = llm_eng_validate_settings(m, w, err);
     if (rc != LLM_OK) return rc;
 
-    /* Written in place: nothing below can fail. */
-    memset(out, 0, sizeof *out);
+    /* Written in place: nothing below can fail.  No memset of *out (a
+     * `rep stos` on the hot path): every field is written below, and the ones
+     * written only for some workloads are cleared here first. */
+    out->act_bytes_per_layer = out->act_c_sbh = out->act_c_score = out->act_c_token = 0.0;
+    out->train_seconds = out->prefill_seconds = out->prefill_tokens_per_s = 0.0;
+    out->decode_tokens_per_s = out->decode_intensity = out->prefill_intensity = 0.0;
+    out->decode_step_seconds = out->generate_seconds = 0.0;
     llm_eng e;
-    llm_eng_init(&e, m, w, &p);
-    out->params = p;
+    llm_eng_init(&e, m, w, &out->params);
     out->gpus = (uint64_t)w->tp * w->pp * w->dp;
     out->kv_bytes_per_token = llm_eng_kv_per_token(&e);
-    llm_eng_memory(&e, out);
-    llm_eng_compute(&e, gpu, out);
+    llm_replica rep;
+    llm_eng_memory(&e, out, &rep);
+    llm_eng_compute(&e, gpu, &rep, out);
     return LLM_OK;
 }

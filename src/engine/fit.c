@@ -96,11 +96,13 @@ static bool search_gpus(const llm_model *m, const llm_workload *w, const llm_gpu
             llm_workload c = *w;
             c.tp = (uint32_t)tp;
             c.pp = (uint32_t)pp;
+            c.gpus = 0; /* = tp x pp x dp while dp is searched; set below */
             if (pp < 2 || m->layers % (pp * c.vpp)) c.vpp = 1;
             uint64_t dp = smallest_dp(m, &c, gpu, tp * pp, best == UINT64_MAX ? UINT64_MAX : best + 1);
             if (!dp) continue;
             c.dp = (uint32_t)dp;
             uint64_t n = tp * pp * dp;
+            if (w->gpus) c.gpus = (uint32_t)n; /* an explicit count stays explicit */
             if (n < best || (n == best && pp < best_pp)) {
                 best = n;
                 best_pp = pp;

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "engine/checked.h"
 #include "engine/engine.h"
 
 typedef struct stage_desc {
@@ -35,8 +36,8 @@ static double mlp_params(const llm_model *m, double f)
 void llm_eng_classes(const llm_eng *e, llm_layer_classes *c)
 {
     const llm_model *m = e->m;
-    const llm_params *p = &e->p;
-    memset(c, 0, sizeof *c);
+    const llm_params *p = e->p;
+    c->mlp_shared = c->experts = c->router = 0.0; /* the rest is set below (no memset) */
     bool encdec = m->arch == LLM_ARCH_ENCODER_DECODER;
     double nm = m->experts ? (double)(m->layers - m->dense_layers) : 0.0;
     double nd = e->L - nm;
@@ -248,25 +249,42 @@ static double round_block(double s, uint32_t block)
     return ceil(s / (double)block) * (double)block;
 }
 
-static double stage_kv(const llm_eng *e, const stage_desc *st)
+/* The per-estimate constants of stage_memory (llm_eng_init). */
+void llm_eng_init_caches(llm_eng *e)
 {
     const llm_model *m = e->m;
     const llm_workload *w = e->w;
-    double S = round_block(e->s, w->kv_block);
-    double Sw = S;
-    if (m->window && (double)m->window < e->s) Sw = round_block((double)m->window, w->kv_block);
-    double cross = m->arch == LLM_ARCH_ENCODER_DECODER ? 2.0 : 1.0;
-    return e->b * kv_layer_token(e) * (st->n_global * S + st->n_window * Sw) * cross;
+    e->kv_S = round_block(e->s, w->kv_block);
+    e->kv_Sw = e->kv_S;
+    if (m->window && (double)m->window < e->s)
+        e->kv_Sw = round_block((double)m->window, w->kv_block);
+    e->kv_cross = m->arch == LLM_ARCH_ENCODER_DECODER ? 2.0 : 1.0;
+    e->kv_tok = kv_layer_token(e);
+    if (e->train) {
+        e->act_emb = llm_eng_act_embedding(e);
+        e->act_out = llm_eng_act_output(e);
+        e->act_const = llm_eng_act_model_const(e);
+    } else {
+        e->act_emb = e->act_out = e->act_const = 0.0;
+    }
 }
 
+static double stage_kv(const llm_eng *e, const stage_desc *st)
+{
+    return e->b * e->kv_tok * (st->n_global * e->kv_S + st->n_window * e->kv_Sw) * e->kv_cross;
+}
+
+/* rep (may be NULL): the replica's read bytes, for a description of all stages. */
 static void stage_memory(const llm_eng *e, const stage_desc *st, stage_mem *out,
-                         llm_mem_detail *det)
+                         llm_mem_detail *det, llm_replica *rep)
 {
     const llm_model *m = e->m;
     const llm_workload *w = e->w;
-    memset(out, 0, sizeof *out);
+    out->mem.host = 0.0; /* the rest of out->mem is set below (no memset) */
+    out->act_layers = out->act_embedding = out->act_output = out->act_working = 0.0;
+    out->act_const = 0.0;
     stage_params sp;
-    stage_params_of(e, m, &e->p, &e->cls, st, &sp);
+    stage_params_of(e, m, e->p, &e->cls, st, &sp);
     llm_memory *mem = &out->mem;
 
     double wb = w->weights.bytes;
@@ -277,6 +295,12 @@ static void stage_memory(const llm_eng *e, const stage_desc *st, stage_mem *out,
     double wdense = stage_weight_bytes(e, &sp, wb, true);
     double wexp_share = sp.experts / (e->ep * e->etp) * sparse_bytes(w, wb);
     double wdense_only = wdense - wexp_share;
+    double wstage = wdense;
+    if (rep) {
+        rep->weights_dense = wdense_only;
+        rep->weights_experts = wexp_share;
+        rep->kv = stage_kv(e, st);
+    }
     if (e->train && w->zero >= 3) wdense = wdense_only / zdp + wexp_share / zdp_e;
     double weights = wdense;
 
@@ -317,33 +341,35 @@ static void stage_memory(const llm_eng *e, const stage_desc *st, stage_mem *out,
     }
 
     /* Distillation: the teacher's frozen weights (not ZeRO-sharded). */
-    double teacher_w = 0.0;
-    if (w->mode == LLM_MODE_DISTILL && w->has_teacher) {
-        llm_params tp;
+    double teacher_w = 0.0, teacher_act = 0.0;
+    if (e->teacher_ok) {
+        const llm_params *tpp = &e->tparams;
         llm_eng te;
-        if (llm_params_count(&w->teacher, &tp, NULL) == LLM_OK) {
-            llm_eng_init(&te, &w->teacher, w, &tp);
-            /* Same share of the teacher's layers as of the student's. */
-            stage_desc ts = *st;
-            double frac = (st->n_dense + st->n_moe) / e->L;
-            double tnm = w->teacher.experts ? (double)(w->teacher.layers - w->teacher.dense_layers) : 0;
-            ts.n_moe = frac * tnm;
-            ts.tied_copy = (e->pp > 1 && w->teacher.tied_embeddings) ? st->last : 0.0;
-            ts.n_dense = frac * (te.L - tnm);
-            ts.n_enc = frac * te.Lenc;
-            stage_params tsp;
-            stage_params_of(&te, &w->teacher, &tp, &te.cls, &ts, &tsp);
-            llm_workload tw = *w;
-            tw.weights = w->teacher_weights;
-            tw.sparsity = 0.0;
-            tw.sparse_storage = LLM_SPARSE_DENSE;
-            te.w = &tw;
-            teacher_w = stage_weight_bytes(&te, &tsp, tw.weights.bytes, false);
-            weights += teacher_w;
-            out->act_working += st->nstages * llm_eng_infer_act(&te, &w->teacher);
-            /* teacher logits over every position, for the distillation loss */
-            out->act_output += st->last * e->s * e->b * (double)w->teacher.vocab * 4.0 / e->t;
-        }
+        llm_eng_init_shape(&te, &w->teacher, w, tpp);
+        /* Same share of the teacher's layers as of the student's. */
+        stage_desc ts = *st;
+        double frac = (st->n_dense + st->n_moe) / e->L;
+        double tnm =
+            w->teacher.experts ? (double)(w->teacher.layers - w->teacher.dense_layers) : 0;
+        ts.n_moe = frac * tnm;
+        ts.tied_copy = (e->pp > 1 && w->teacher.tied_embeddings) ? st->last : 0.0;
+        ts.n_dense = frac * (te.L - tnm);
+        ts.n_enc = frac * te.Lenc;
+        stage_params tsp;
+        stage_params_of(&te, &w->teacher, tpp, &te.cls, &ts, &tsp);
+        llm_workload tw = *w;
+        tw.weights = w->teacher_weights;
+        tw.sparsity = 0.0;
+        tw.sparse_storage = LLM_SPARSE_DENSE;
+        te.w = &tw;
+        teacher_w = stage_weight_bytes(&te, &tsp, tw.weights.bytes, false);
+        weights += teacher_w;
+        double t_work = st->nstages * llm_eng_infer_act(&te, &w->teacher);
+        out->act_working += t_work;
+        /* teacher logits over every position, for the distillation loss */
+        double t_logits = st->last * e->s * e->b * (double)w->teacher.vocab * 4.0 / e->t;
+        out->act_output += t_logits;
+        teacher_act = t_work + t_logits;
     }
 
     /* Offloading moves bytes to host memory. */
@@ -365,19 +391,19 @@ static void stage_memory(const llm_eng *e, const stage_desc *st, stage_mem *out,
         out->act_output = st->last * e->b * e->V * 4.0 / e->t;
         act = out->act_working + out->act_output;
     } else {
-        const llm_act_layer dec = e->act_dec, enc = e->act_enc;
+        const llm_act_layer *dec = &e->act_dec, *enc = llm_eng_act_enc(e);
         bool encdec = m->arch == LLM_ARCH_ENCODER_DECODER;
         double sb = e->s * e->b;
         double layers = st->n_dense + st->n_moe + st->n_enc;
         double per_layer_units = layers > 0 ? st->layer_units / layers : 0.0;
         out->act_layers = sb * per_layer_units *
-                          ((st->n_dense + st->n_moe) * dec.stored + st->n_enc * enc.stored);
-        out->act_embedding = st->emb_units * llm_eng_act_embedding(e);
-        out->act_output += st->last * llm_eng_act_output(e);
-        double work = dec.work;
-        if (encdec && enc.work > work) work = enc.work;
+                          ((st->n_dense + st->n_moe) * dec->stored + st->n_enc * enc->stored);
+        out->act_embedding = st->emb_units * e->act_emb;
+        out->act_output += st->last * e->act_out;
+        double work = dec->work;
+        if (encdec && enc->work > work) work = enc->work;
         out->act_working += st->nstages * sb * work;
-        out->act_const = st->nstages * llm_eng_act_model_const(e);
+        out->act_const = st->nstages * e->act_const;
         act = out->act_layers + out->act_embedding + out->act_output + out->act_working +
               out->act_const;
     }
@@ -408,6 +434,12 @@ static void stage_memory(const llm_eng *e, const stage_desc *st, stage_mem *out,
         det->master_b = e->train && !lora ? master_bytes(w) : 0.0;
         det->state_b = e->train ? state_bytes(w) : 0.0;
         det->factored = w->optimizer == LLM_OPT_ADAFACTOR ? rc_d + rc_e : 0.0;
+        det->factored_d = w->optimizer == LLM_OPT_ADAFACTOR ? rc_d : 0.0;
+        det->factored_e = w->optimizer == LLM_OPT_ADAFACTOR ? rc_e : 0.0;
+        det->w_stage = wstage;
+        det->w_experts = wexp_share;
+        det->teacher_act = teacher_act;
+        det->enc_stored = llm_eng_act_enc(e)->stored;
         det->zdp = zdp;
         det->zdp_e = zdp_e;
         det->teacher_weights = teacher_w;
@@ -453,8 +485,8 @@ static double interleave_factor(const llm_eng *e)
 static void stage_of(const llm_eng *e, uint32_t i, stage_desc *st)
 {
     const llm_model *m = e->m;
-    memset(st, 0, sizeof *st);
-    uint64_t per = m->layers / e->w->pp;
+    /* every field is set below (no memset) */
+    uint64_t per = ck_div(m->layers, e->w->pp);
     uint64_t lo = (uint64_t)i * per, hi = lo + per;
     double moe = 0.0;
     if (m->experts) {
@@ -479,7 +511,7 @@ static void stage_of(const llm_eng *e, uint32_t i, stage_desc *st)
 static void cluster_desc(const llm_eng *e, stage_desc *st)
 {
     const llm_model *m = e->m;
-    memset(st, 0, sizeof *st);
+    /* every field is set below (no memset) */
     double nm = m->experts ? (double)(m->layers - m->dense_layers) : 0.0;
     st->n_moe = nm;
     st->n_dense = e->L - nm;
@@ -505,7 +537,7 @@ static void copy_stage(llm_estimate *out, const stage_mem *sm, const llm_eng *e)
     (void)e;
 }
 
-void llm_eng_memory(const llm_eng *e, llm_estimate *out)
+void llm_eng_memory(const llm_eng *e, llm_estimate *out, llm_replica *rep)
 {
     uint32_t p = e->w->pp;
     uint32_t cand[3] = {0, p - 1, 0};
@@ -519,14 +551,17 @@ void llm_eng_memory(const llm_eng *e, llm_estimate *out)
     stage_mem best, sm;
     stage_desc st;
     stage_of(e, 0, &st);
-    stage_memory(e, &st, &best, NULL);
+    /* With one stage, stage 0 is the whole model: its evaluation is the
+     * cluster's too (same description, see cluster_desc). */
+    bool one = p == 1;
+    stage_memory(e, &st, &best, NULL, one ? rep : NULL);
     out->stage = 0;
     out->act_inflight = st.layer_units;
     for (size_t i = 1; i < nc; i++) {
         if (cand[i] == 0) continue;
         stage_desc sti;
         stage_of(e, cand[i], &sti);
-        stage_memory(e, &sti, &sm, NULL);
+        stage_memory(e, &sti, &sm, NULL, NULL);
         if (sm.mem.total > best.mem.total) {
             best = sm;
             out->stage = cand[i];
@@ -537,9 +572,13 @@ void llm_eng_memory(const llm_eng *e, llm_estimate *out)
     if (!e->train) out->act_inflight = 0.0;
 
     /* Cluster: every stage on each of its t x dp GPUs. */
-    stage_desc all;
-    cluster_desc(e, &all);
-    stage_memory(e, &all, &sm, NULL);
+    if (one) {
+        sm = best;
+    } else {
+        stage_desc all;
+        cluster_desc(e, &all);
+        stage_memory(e, &all, &sm, NULL, rep);
+    }
     double g = e->t * e->dp;
     out->cluster.weights = g * sm.mem.weights;
     out->cluster.gradients = g * sm.mem.gradients;
@@ -552,11 +591,11 @@ void llm_eng_memory(const llm_eng *e, llm_estimate *out)
 
     /* Per-layer activation figures of one micro-batch (first stage's layers). */
     if (e->w->mode != LLM_MODE_INFER) {
-        const llm_act_layer al = e->act_dec;
-        out->act_bytes_per_layer = e->s * e->b * al.stored;
-        out->act_c_sbh = al.c_sbh;
-        out->act_c_score = al.c_score;
-        out->act_c_token = al.extra;
+        const llm_act_layer *al = &e->act_dec;
+        out->act_bytes_per_layer = e->s * e->b * al->stored;
+        out->act_c_sbh = al->c_sbh;
+        out->act_c_score = al->c_score;
+        out->act_c_token = al->extra;
     }
 }
 
@@ -569,7 +608,7 @@ void llm_eng_replica_bytes(const llm_eng *e, double *weights_dense, double *weig
     stage_desc all;
     cluster_desc(e, &all);
     stage_params sp;
-    stage_params_of(e, e->m, &e->p, &e->cls, &all, &sp);
+    stage_params_of(e, e->m, e->p, &e->cls, &all, &sp);
     double wb = e->w->weights.bytes;
     double exp = sp.experts / (e->ep * e->etp) * sparse_bytes(e->w, wb);
     *weights_dense = stage_weight_bytes(e, &sp, wb, true) - exp;
@@ -583,6 +622,6 @@ void llm_eng_stage_detail(const llm_eng *e, uint32_t stage, llm_mem_detail *d)
     stage_desc st;
     stage_of(e, stage, &st);
     stage_mem sm;
-    stage_memory(e, &st, &sm, d);
+    stage_memory(e, &st, &sm, d, NULL);
     d->stage = stage;
 }

@@ -25,6 +25,17 @@ static llm_code need_below_limit(uint64_t v, const char *field, llm_error *err)
     return LLM_OK;
 }
 
+/* The sizes only limited from above, one test for all: each is at most
+ * their bitwise OR, so an OR within the limit means every one is. */
+static bool sizes_below_limit(const llm_model *m)
+{
+    uint64_t any = m->kv_heads | m->head_dim | m->ffn | m->encoder_layers | m->pos_rows |
+                   m->rel_buckets | m->experts | m->expert_ffn | m->shared_experts |
+                   m->kv_lora_rank | m->q_lora_rank | m->qk_nope_dim | m->qk_rope_dim |
+                   m->v_head_dim | m->window;
+    return any <= LLM_SIZE_LIMIT;
+}
+
 llm_code llm_model_validate(const llm_model *m, llm_error *err)
 {
     llm_code rc;
@@ -32,31 +43,33 @@ llm_code llm_model_validate(const llm_model *m, llm_error *err)
     if ((rc = need_positive(m->hidden, "hidden", err))) return rc;
     if ((rc = need_positive(m->heads, "heads", err))) return rc;
     if ((rc = need_positive(m->vocab, "vocab", err))) return rc;
-    if ((rc = need_below_limit(m->kv_heads, "kv_heads", err))) return rc;
-    if ((rc = need_below_limit(m->head_dim, "head_dim", err))) return rc;
-    if ((rc = need_below_limit(m->ffn, "ffn", err))) return rc;
-    if ((rc = need_below_limit(m->encoder_layers, "encoder_layers", err))) return rc;
-    if ((rc = need_below_limit(m->pos_rows, "pos_rows", err))) return rc;
-    if ((rc = need_below_limit(m->rel_buckets, "rel_buckets", err))) return rc;
-    if ((rc = need_below_limit(m->experts, "experts", err))) return rc;
-    if ((rc = need_below_limit(m->expert_ffn, "expert_ffn", err))) return rc;
-    if ((rc = need_below_limit(m->shared_experts, "shared_experts", err))) return rc;
-    if ((rc = need_below_limit(m->kv_lora_rank, "kv_lora_rank", err))) return rc;
-    if ((rc = need_below_limit(m->q_lora_rank, "q_lora_rank", err))) return rc;
-    if ((rc = need_below_limit(m->qk_nope_dim, "qk_nope_dim", err))) return rc;
-    if ((rc = need_below_limit(m->qk_rope_dim, "qk_rope_dim", err))) return rc;
-    if ((rc = need_below_limit(m->v_head_dim, "v_head_dim", err))) return rc;
-    if ((rc = need_below_limit(m->window, "window", err))) return rc;
+    if (!sizes_below_limit(m)) { /* find the first one, for its message */
+        if ((rc = need_below_limit(m->kv_heads, "kv_heads", err))) return rc;
+        if ((rc = need_below_limit(m->head_dim, "head_dim", err))) return rc;
+        if ((rc = need_below_limit(m->ffn, "ffn", err))) return rc;
+        if ((rc = need_below_limit(m->encoder_layers, "encoder_layers", err))) return rc;
+        if ((rc = need_below_limit(m->pos_rows, "pos_rows", err))) return rc;
+        if ((rc = need_below_limit(m->rel_buckets, "rel_buckets", err))) return rc;
+        if ((rc = need_below_limit(m->experts, "experts", err))) return rc;
+        if ((rc = need_below_limit(m->expert_ffn, "expert_ffn", err))) return rc;
+        if ((rc = need_below_limit(m->shared_experts, "shared_experts", err))) return rc;
+        if ((rc = need_below_limit(m->kv_lora_rank, "kv_lora_rank", err))) return rc;
+        if ((rc = need_below_limit(m->q_lora_rank, "q_lora_rank", err))) return rc;
+        if ((rc = need_below_limit(m->qk_nope_dim, "qk_nope_dim", err))) return rc;
+        if ((rc = need_below_limit(m->qk_rope_dim, "qk_rope_dim", err))) return rc;
+        if ((rc = need_below_limit(m->v_head_dim, "v_head_dim", err))) return rc;
+        if ((rc = need_below_limit(m->window, "window", err))) return rc;
+    }
 
-    if (m->head_dim == 0 && m->hidden % m->heads != 0)
+    if (m->head_dim == 0 && !ck_divides(m->heads, m->hidden))
         return llm_error_set(err, LLM_ERR_INVALID,
                              "heads (%llu) must divide hidden (%llu) unless head_dim is given",
                              ULL(m->heads), ULL(m->hidden));
-    uint64_t kv = llm_model_kv_heads(m);
+    uint64_t kv = eng_kv_heads(m->kv_heads, m->heads);
     if (kv > m->heads)
         return llm_error_set(err, LLM_ERR_INVALID, "kv_heads (%llu) must not exceed heads (%llu)",
                              ULL(kv), ULL(m->heads));
-    if (m->heads % kv != 0)
+    if (!ck_divides(kv, m->heads))
         return llm_error_set(err, LLM_ERR_INVALID, "kv_heads (%llu) must divide heads (%llu)",
                              ULL(kv), ULL(m->heads));
 
@@ -112,7 +125,7 @@ llm_code llm_model_validate(const llm_model *m, llm_error *err)
     /* The largest products the counts form must stay within 64 bits; the
      * count itself is checked as it is built (llm_params_count). */
     bool ok = true;
-    uint64_t d = llm_model_head_dim(m);
+    uint64_t d = eng_head_dim(m->head_dim, m->hidden, m->heads);
     (void)ck_mul3(m->layers, m->hidden, ck_mul(m->heads, d, &ok), &ok);
     (void)ck_mul(m->vocab, m->hidden, &ok);
     if (!ok)

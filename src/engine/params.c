@@ -11,7 +11,7 @@
 uint64_t llm_model_head_dim(const llm_model *m)
 {
     if (m->head_dim) return m->head_dim;
-    return m->heads ? m->hidden / m->heads : 0;
+    return m->heads ? ck_div(m->hidden, m->heads) : 0;
 }
 
 uint64_t llm_model_kv_heads(const llm_model *m)
@@ -28,8 +28,8 @@ uint64_t llm_model_window_layers(const llm_model *m)
 
 void llm_model_resolve(llm_model *m)
 {
-    m->kv_heads = llm_model_kv_heads(m);
-    m->head_dim = llm_model_head_dim(m);
+    m->kv_heads = eng_kv_heads(m->kv_heads, m->heads);
+    m->head_dim = eng_head_dim(m->head_dim, m->hidden, m->heads);
     if (m->experts && !m->expert_ffn) m->expert_ffn = m->ffn;
 }
 
@@ -77,9 +77,9 @@ static uint64_t mla_params(const llm_model *m, bool *ok)
 static uint64_t attn_params(const llm_model *m, bool *ok)
 {
     if (m->attn == LLM_ATTN_MLA) return mla_params(m, ok);
-    uint64_t h = m->hidden, d = llm_model_head_dim(m);
+    uint64_t h = m->hidden, d = eng_head_dim(m->head_dim, m->hidden, m->heads);
     uint64_t q_out = ck_mul(m->heads, d, ok);
-    uint64_t kv_out = ck_mul(llm_model_kv_heads(m), d, ok);
+    uint64_t kv_out = ck_mul(eng_kv_heads(m->kv_heads, m->heads), d, ok);
     uint64_t proj = ck_add(q_out, ck_mul(2, kv_out, ok), ok);
     uint64_t p = ck_mul(h, proj, ok);            /* q, k, v */
     p = ck_add(p, ck_mul(q_out, h, ok), ok);     /* o */
@@ -108,7 +108,7 @@ static layer_counts layer_params(const llm_model *m, bool moe, uint64_t extra_at
                                  uint64_t extra_norms, bool *ok)
 {
     layer_counts c;
-    memset(&c, 0, sizeof c);
+    c.mlp = c.experts = c.experts_active = c.router = 0; /* no memset: hot path */
     c.attention = ck_mul(attn_params(m, ok), 1 + extra_attn, ok);
     if (moe) {
         uint64_t fe = m->expert_ffn ? m->expert_ffn : m->ffn;
@@ -142,8 +142,12 @@ llm_code llm_params_count(const llm_model *m, llm_params *out, llm_error *err)
     llm_code rc = llm_model_validate(m, err);
     if (rc != LLM_OK) return rc;
 
-    llm_params p;
-    memset(&p, 0, sizeof p);
+    /* Summed straight into *out (a local copied at the end cost a store-forwarding
+     * stall per field); on an overflow error *out is left unspecified. */
+    llm_params *p = out;
+    p->embedding = p->positions = p->attention = p->mlp = p->experts = p->router = p->norms = 0;
+    p->lm_head = p->encoder = p->decoder = p->total = p->active = p->non_embedding = 0;
+    p->active_non_embedding = p->per_layer = 0;
     bool ok = true;
     uint64_t inactive = 0;
     uint64_t h = m->hidden;
@@ -155,17 +159,18 @@ llm_code llm_params_count(const llm_model *m, llm_params *out, llm_error *err)
     uint64_t moe_layers = m->experts ? m->layers - m->dense_layers : 0;
     uint64_t dense_layers = m->layers - moe_layers;
     layer_counts dense = layer_params(m, false, encdec ? 1 : 0, encdec ? 1 : 0, &ok);
-    layer_counts moe = layer_params(m, true, encdec ? 1 : 0, encdec ? 1 : 0, &ok);
-    if (!m->experts) memset(&moe, 0, sizeof moe);
-    add_layers(&p, &inactive, &dense, dense_layers, &ok);
-    if (moe_layers) add_layers(&p, &inactive, &moe, moe_layers, &ok);
-    p.per_layer = layer_total(moe_layers ? &moe : &dense, &ok);
-    p.norms = ck_add(p.norms, final_norm, &ok);
-    p.positions = rel;
-    uint64_t decoder = ck_add(p.attention, p.mlp, &ok);
-    decoder = ck_add(decoder, p.experts, &ok);
-    decoder = ck_add(decoder, p.router, &ok);
-    decoder = ck_add(decoder, p.norms, &ok);
+    layer_counts moe;
+    if (m->experts) moe = layer_params(m, true, encdec ? 1 : 0, encdec ? 1 : 0, &ok);
+    else moe.attention = moe.mlp = moe.experts = moe.experts_active = moe.router = moe.norms = 0;
+    add_layers(p, &inactive, &dense, dense_layers, &ok);
+    if (moe_layers) add_layers(p, &inactive, &moe, moe_layers, &ok);
+    p->per_layer = layer_total(moe_layers ? &moe : &dense, &ok);
+    p->norms = ck_add(p->norms, final_norm, &ok);
+    p->positions = rel;
+    uint64_t decoder = ck_add(p->attention, p->mlp, &ok);
+    decoder = ck_add(decoder, p->experts, &ok);
+    decoder = ck_add(decoder, p->router, &ok);
+    decoder = ck_add(decoder, p->norms, &ok);
     decoder = ck_add(decoder, rel, &ok);
 
     /* Encoder stack: self-attention + MLP (+ its relative buckets and final norm). */
@@ -176,36 +181,36 @@ llm_code llm_params_count(const llm_model *m, llm_params *out, llm_error *err)
         uint64_t unused = 0;
         add_layers(&e, &unused, &enc, m->encoder_layers, &ok);
         e.norms = ck_add(e.norms, final_norm, &ok);
-        p.attention = ck_add(p.attention, e.attention, &ok);
-        p.mlp = ck_add(p.mlp, e.mlp, &ok);
-        p.norms = ck_add(p.norms, e.norms, &ok);
-        p.positions = ck_add(p.positions, rel, &ok);
-        p.encoder = ck_add(ck_add(e.attention, e.mlp, &ok), ck_add(e.norms, rel, &ok), &ok);
-        p.decoder = decoder;
+        p->attention = ck_add(p->attention, e.attention, &ok);
+        p->mlp = ck_add(p->mlp, e.mlp, &ok);
+        p->norms = ck_add(p->norms, e.norms, &ok);
+        p->positions = ck_add(p->positions, rel, &ok);
+        p->encoder = ck_add(ck_add(e.attention, e.mlp, &ok), ck_add(e.norms, rel, &ok), &ok);
+        p->decoder = decoder;
     }
 
     /* Embeddings, positions, LM head. */
-    p.embedding = ck_mul(m->vocab, h, &ok);
-    if (m->pos == LLM_POS_LEARNED) p.positions = ck_add(p.positions, ck_mul(m->pos_rows, h, &ok), &ok);
-    if (m->embedding_norm) p.norms = ck_add(p.norms, norm_params(m, h, &ok), &ok);
-    p.lm_head = m->tied_embeddings ? 0 : ck_mul(m->vocab, h, &ok);
+    p->embedding = ck_mul(m->vocab, h, &ok);
+    if (m->pos == LLM_POS_LEARNED)
+        p->positions = ck_add(p->positions, ck_mul(m->pos_rows, h, &ok), &ok);
+    if (m->embedding_norm) p->norms = ck_add(p->norms, norm_params(m, h, &ok), &ok);
+    p->lm_head = m->tied_embeddings ? 0 : ck_mul(m->vocab, h, &ok);
 
-    uint64_t t = ck_add(p.embedding, p.positions, &ok);
-    t = ck_add(t, p.attention, &ok);
-    t = ck_add(t, p.mlp, &ok);
-    t = ck_add(t, p.experts, &ok);
-    t = ck_add(t, p.router, &ok);
-    t = ck_add(t, p.norms, &ok);
-    t = ck_add(t, p.lm_head, &ok);
-    p.total = t;
+    uint64_t t = ck_add(p->embedding, p->positions, &ok);
+    t = ck_add(t, p->attention, &ok);
+    t = ck_add(t, p->mlp, &ok);
+    t = ck_add(t, p->experts, &ok);
+    t = ck_add(t, p->router, &ok);
+    t = ck_add(t, p->norms, &ok);
+    t = ck_add(t, p->lm_head, &ok);
+    p->total = t;
     if (!ok)
         return llm_error_set(err, LLM_ERR_OVERFLOW,
                              "the parameter count of this shape does not fit in 64 bits "
                              "(layers %llu, hidden %llu): reduce the shape",
                              (unsigned long long)m->layers, (unsigned long long)m->hidden);
-    p.active = p.total - inactive;
-    p.non_embedding = p.total - p.embedding - p.positions - p.lm_head;
-    p.active_non_embedding = p.non_embedding - inactive;
-    *out = p;
+    p->active = p->total - inactive;
+    p->non_embedding = p->total - p->embedding - p->positions - p->lm_head;
+    p->active_non_embedding = p->non_embedding - inactive;
     return LLM_OK;
 }

@@ -2,6 +2,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "engine/checked.h"
 #include "engine/engine.h"
 #include "engine/names.h"
 #include "llmem/workload.h"
@@ -60,7 +61,8 @@ static bool is_training(llm_mode m)
 
 static llm_code need_dtype(const llm_dtype *d, const char *field, bool allow_zero, llm_error *err)
 {
-    if (!(d->bytes >= 0.0) || !isfinite(d->bytes) || d->bytes > 64.0)
+    /* NaN and infinities fail the range test too */
+    if (!(d->bytes >= 0.0 && d->bytes <= 64.0))
         return llm_error_set(err, LLM_ERR_RANGE,
                              "%s precision '%s' has %g bytes per element: expected 0 to 64", field,
                              d->name, d->bytes);
@@ -95,23 +97,23 @@ static llm_code check_parallel(const llm_model *m, const llm_workload *w, llm_er
         return llm_error_set(err, LLM_ERR_RANGE, "tp x pp x dp = %llu GPUs, above the limit of %llu",
                              ULL((uint64_t)w->tp * w->pp * w->dp), ULL(1ull << 24));
 
-    if (m->heads % w->tp != 0)
+    if (!ck_divides(w->tp, m->heads))
         return llm_error_set(err, LLM_ERR_INVALID, "tp (%u) must divide heads (%llu)", w->tp,
                              ULL(m->heads));
-    uint64_t kv = llm_model_kv_heads(m);
-    if (m->attn != LLM_ATTN_MLA && kv % w->tp != 0 && w->tp % kv != 0)
+    uint64_t kv = eng_kv_heads(m->kv_heads, m->heads);
+    if (m->attn != LLM_ATTN_MLA && !ck_divides(w->tp, kv) && !ck_divides(kv, w->tp))
         return llm_error_set(err, LLM_ERR_INVALID,
                              "tp (%u) and kv_heads (%llu) must divide one another "
                              "(kv heads are split, or replicated when fewer than tp)",
                              w->tp, ULL(kv));
-    if (m->layers % w->pp != 0)
+    if (!ck_divides(w->pp, m->layers))
         return llm_error_set(err, LLM_ERR_INVALID, "pp (%u) must divide layers (%llu)", w->pp,
                              ULL(m->layers));
     if (w->vpp > 1) {
         if (w->pp < 2)
             return llm_error_set(err, LLM_ERR_INVALID,
                                  "vpp (%u) needs pipeline parallelism: set pp to 2 or more", w->vpp);
-        if (m->layers % ((uint64_t)w->pp * w->vpp) != 0)
+        if (!ck_divides((uint64_t)w->pp * w->vpp, m->layers))
             return llm_error_set(err, LLM_ERR_INVALID,
                                  "pp x vpp (%u x %u) must divide layers (%llu)", w->pp, w->vpp,
                                  ULL(m->layers));
@@ -120,10 +122,10 @@ static llm_code check_parallel(const llm_model *m, const llm_workload *w, llm_er
         if (!m->experts)
             return llm_error_set(err, LLM_ERR_INVALID,
                                  "ep (%u) needs a mixture-of-experts model (experts is 0)", w->ep);
-        if (m->experts % w->ep != 0)
+        if (!ck_divides(w->ep, m->experts))
             return llm_error_set(err, LLM_ERR_INVALID, "ep (%u) must divide experts (%llu)", w->ep,
                                  ULL(m->experts));
-        if (((uint64_t)w->tp * w->dp) % w->ep != 0)
+        if (!ck_divides(w->ep, (uint64_t)w->tp * w->dp))
             return llm_error_set(err, LLM_ERR_INVALID,
                                  "ep (%u) must divide tp x dp (%u x %u): expert-parallel groups "
                                  "are made of the tensor- and data-parallel ranks of a stage",
@@ -212,9 +214,12 @@ llm_code llm_eng_validate_settings(const llm_model *m, const llm_workload *w, ll
     if (w->kv_block > 1048576u)
         return llm_error_set(err, LLM_ERR_RANGE, "kv_block is %u, above the limit of 1048576",
                              w->kv_block);
-    if (w->gpus > (1u << 24))
-        return llm_error_set(err, LLM_ERR_RANGE, "gpus is %u, above the limit of %u", w->gpus,
-                             1u << 24);
+    if (w->gpus != 0 && (uint64_t)w->gpus != (uint64_t)w->tp * w->pp * w->dp)
+        /* One GPU count for memory and time: the cluster is tp x pp x dp. */
+        return llm_error_set(err, LLM_ERR_INVALID,
+                             "gpus (%u) must equal tp x pp x dp (%u x %u x %u = %llu), or be 0",
+                             w->gpus, w->tp, w->pp, w->dp,
+                             ULL((uint64_t)w->tp * w->pp * w->dp));
 
     if (w->mode == LLM_MODE_LORA || w->mode == LLM_MODE_QLORA) {
         if (w->lora_rank == 0)

@@ -101,7 +101,8 @@ static const llm_setting_info keys[K_COUNT_] = {
           "quantised weights keep embeddings, LM head and norms in 16 bit", switch_choices),
 
     WKIND("gpu", LLM_SETTING_GPU, "a GPU id or none", "accelerator", NULL),
-    WCOUNT("gpus", 0, 16777216, "0..2^24 (0 = tp x pp x dp)", "GPUs for compute time"),
+    WCOUNT("gpus", 0, 16777216, "0..2^24 (0 = tp x pp x dp)",
+           "GPU count: 0 or equal to tp x pp x dp"),
     WKIND("mfu", LLM_SETTING_FRACTION, "0.01..1 or a percentage (40%)",
           "model FLOPs utilisation", NULL),
     WKIND("overhead", LLM_SETTING_BYTES, "0..1PiB with a unit: 0, 512MiB, 1GiB, 1GB",
@@ -644,6 +645,18 @@ static llm_code apply_choice(llm_config *c, int id, const char *value)
     return LLM_OK;
 }
 
+/* QLoRA's frozen base is NF4 (Dettmers et al. 2023): choosing mode=qlora
+ * turns 8-bit-or-wider weights into nf4 (the catalogue's, else the built-in
+ * one); a 4-bit format already chosen is kept, and a later weights= wins. */
+static void qlora_base(llm_config *c, const llm_registry *r)
+{
+    const llm_dtype *w = &c->workload.weights;
+    double bits = w->bits > 0 ? w->bits : 8.0 * w->bytes;
+    if (bits < 8.0) return;
+    llm_dtype nf4;
+    if (llm_dtype_lookup(r, "nf4", &nf4, NULL) == LLM_OK) c->workload.weights = nf4;
+}
+
 static llm_code apply_gpu(llm_config *c, const llm_registry *r, const llm_setting_info *k,
                           const char *value, llm_error *err)
 {
@@ -731,9 +744,10 @@ llm_code llm_setting_apply(llm_config *c, const llm_registry *r, const char *key
     case LLM_SETTING_CHOICE:
         if (apply_choice(c, id, value) != LLM_OK)
             return bad_value(err, LLM_ERR_INVALID, k, value, NULL);
+        if (id == K_MODE && c->workload.mode == LLM_MODE_QLORA) qlora_base(c, r);
         return LLM_OK;
     case LLM_SETTING_SWITCH: {
-        bool b;
+        bool b = false;
         if (llm_parse_switch(value, &b, NULL) != LLM_OK)
             return bad_value(err, LLM_ERR_INVALID, k, value, NULL);
         *(bool *)(uintptr_t)switch_field(&c->workload, id) = b;

@@ -77,7 +77,7 @@ static void test_training_flops_and_time(void **state)
     llm_workload w;
     llm_workload_default(&w);
     w.tokens = 1000000000000ull;
-    w.gpus = 1000;
+    w.dp = 1000; /* 1000 GPUs: gpus must be 0 or tp x pp x dp */
     w.mfu = 0.5;
     llm_estimate e = run(ref("llama-3-8b"), &w, &g);
     near(e.train_flops, 4.1877528576e22, 1e-12);

@@ -430,6 +430,54 @@ static void test_errors(void **state)
               "gpu: 'H100!' is not accepted; accepted: a GPU id or none");
 }
 
+/* mode=qlora gives an NF4 base (Dettmers et al. 2023, "QLoRA", section 3:
+ * 4-bit NormalFloat with one fp32 absmax per 64 weights = 4 + 32/64 bits =
+ * 0.5625 B per weight) when the weights have 8 or more bits; a 4-bit format
+ * already chosen is kept; weights= applied afterwards wins. */
+static void test_qlora_nf4_base(void **state)
+{
+    (void)state;
+    llm_config c = fresh();
+    assert_true(c.workload.weights.bytes == 2.0); /* bf16 by default */
+    apply_ok(&c, "mode", "qlora");
+    assert_int_equal(c.workload.mode, LLM_MODE_QLORA);
+    assert_string_equal(c.workload.weights.name, "nf4");
+    assert_true(c.workload.weights.bytes == 0.5625);
+    apply_ok(&c, "weights", "bf16"); /* later weights= wins */
+    assert_string_equal(c.workload.weights.name, "bf16");
+    assert_int_equal(c.workload.mode, LLM_MODE_QLORA);
+
+    c = fresh();
+    apply_ok(&c, "weights", "int8"); /* 8 bits: still replaced */
+    apply_ok(&c, "mode", "qlora");
+    assert_string_equal(c.workload.weights.name, "nf4");
+
+    c = fresh();
+    apply_ok(&c, "weights", "int4"); /* already 4-bit: kept */
+    apply_ok(&c, "mode", "qlora");
+    assert_string_equal(c.workload.weights.name, "int4");
+    assert_true(c.workload.weights.bytes == 0.5);
+
+    c = fresh();
+    apply_ok(&c, "mode", "lora"); /* plain LoRA keeps the 16-bit base */
+    assert_string_equal(c.workload.weights.name, "bf16");
+
+    /* With the catalogue: its nf4 entry (4 bits, fp32 scale per 64). */
+    llm_registry r;
+    llm_registry_init(&r);
+    llm_error e;
+    assert_int_equal(llm_registry_load_builtin(&r, &e), LLM_OK);
+    c = fresh();
+    assert_int_equal(llm_setting_apply(&c, &r, "weights", "fp32", &e), LLM_OK);
+    assert_int_equal(llm_setting_apply(&c, &r, "mode", "qlora", &e), LLM_OK);
+    assert_string_equal(c.workload.weights.name, "nf4");
+    assert_true(c.workload.weights.bytes == 0.5625);
+    assert_int_equal(c.workload.weights.group, 64);
+    assert_int_equal(llm_setting_apply(&c, &r, "weights", "nf4-dq", &e), LLM_OK);
+    assert_string_equal(c.workload.weights.name, "nf4-dq");
+    llm_registry_free(&r);
+}
+
 /* With a registry: its precisions and GPUs are known, others are not. */
 static void test_with_registry(void **state)
 {
@@ -538,6 +586,7 @@ int main(void)
         cmocka_unit_test(test_choices_match_engine_names),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_with_registry),
+        cmocka_unit_test(test_qlora_nf4_base),
         cmocka_unit_test(test_key_value_text),
         cmocka_unit_test(test_config_default),
         cmocka_unit_test(test_fraction_round_trip),

@@ -205,6 +205,24 @@ static void test_validation_errors(void **state)
     w.weights.bytes = 0.0;
     expect_error(l3, &w, LLM_ERR_RANGE, "weights precision");
 
+    /* One GPU count for memory and time (issue 3: GPU count = TP x PP x DP):
+     * gpus is 0 (derived) or tp x pp x dp; the GPT-3 preset's 64 after
+     * dp = 16 would be 8 x 8 x 16 = 1024 GPUs. */
+    const llm_model *g3 = ref("gpt3-175b"); /* 96 heads, 96 layers */
+    llm_workload_default(&w);
+    w.tp = 8;
+    w.pp = 8;
+    w.dp = 16;
+    w.gpus = 64;
+    expect_error(g3, &w, LLM_ERR_INVALID,
+                 "gpus (64) must equal tp x pp x dp (8 x 8 x 16 = 1024), or be 0");
+    w.gpus = 1024;
+    assert_int_equal(llm_workload_validate(g3, &w, NULL), LLM_OK);
+    w.gpus = 0;
+    assert_int_equal(llm_workload_validate(g3, &w, NULL), LLM_OK);
+    w.gpus = 2048; /* more GPUs than the layout uses */
+    expect_error(g3, &w, LLM_ERR_INVALID, "gpus (2048) must equal tp x pp x dp");
+
     /* An invalid model is reported as such. */
     llm_model bad = *l3;
     bad.hidden = 0;
