@@ -10,30 +10,8 @@
 #include <cmocka.h>
 
 #include "llmem/estimate.h"
-#include "reference_models.h"
+#include "engine_test.h"
 
-static const llm_model *ref(const char *name)
-{
-    for (size_t i = 0; i < sizeof reference_models / sizeof reference_models[0]; i++)
-        if (strcmp(reference_models[i].name, name) == 0) return &reference_models[i].m;
-    fail_msg("no reference model %s", name);
-    return NULL;
-}
-
-static llm_estimate run(const llm_model *m, const llm_workload *w)
-{
-    llm_estimate e;
-    llm_error err;
-    memset(&err, 0, sizeof err);
-    if (llm_estimate_run(m, w, NULL, &e, &err) != LLM_OK) fail_msg("%s", err.message);
-    return e;
-}
-
-#define EXPECT_BYTES(got, want)                                                              \
-    do {                                                                                     \
-        double g_ = (got), w_ = (want);                                                      \
-        if (g_ != w_) fail_msg("%s = %.3f, expected %.3f", #got, g_, w_);                   \
-    } while (0)
 
 /* GPT-3 175B as in Korthikanti et al. 2022: s = 2048, b = 1, 16-bit,
  * Megatron kernels, dropout on, no FlashAttention. */

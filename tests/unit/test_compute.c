@@ -10,24 +10,7 @@
 #include <cmocka.h>
 
 #include "llmem/estimate.h"
-#include "reference_models.h"
-
-static const llm_model *ref(const char *name)
-{
-    for (size_t i = 0; i < sizeof reference_models / sizeof reference_models[0]; i++)
-        if (strcmp(reference_models[i].name, name) == 0) return &reference_models[i].m;
-    fail_msg("no reference model %s", name);
-    return NULL;
-}
-
-static llm_estimate run(const llm_model *m, const llm_workload *w, const llm_gpu *g)
-{
-    llm_estimate e;
-    llm_error err;
-    memset(&err, 0, sizeof err);
-    if (llm_estimate_run(m, w, g, &e, &err) != LLM_OK) fail_msg("%s", err.message);
-    return e;
-}
+#include "engine_test.h"
 
 static void near(double got, double want, double rel)
 {
@@ -57,12 +40,12 @@ static void test_flops_per_token(void **state)
     (void)state;
     llm_workload w;
     llm_workload_default(&w);
-    llm_estimate e = run(ref("llama-3-8b"), &w, NULL);
+    llm_estimate e = run_on(ref("llama-3-8b"), &w, NULL);
     assert_true(e.flops_per_token == 14496047104.0);
     /* MoE: only active parameters count.  Mixtral: active non-embedding =
      * 12,879,925,248 - 2 x 131,072,000 = 12,617,781,248; x 2 +
      * 2 x 32 x 2048 x 4096 = 25,235,562,496 + 536,870,912 = 25,772,433,408. */
-    e = run(ref("mixtral-8x7b"), &w, NULL);
+    e = run_on(ref("mixtral-8x7b"), &w, NULL);
     assert_true(e.flops_per_token == 25772433408.0);
 }
 
@@ -79,24 +62,24 @@ static void test_training_flops_and_time(void **state)
     w.tokens = 1000000000000ull;
     w.dp = 1000; /* 1000 GPUs: gpus must be 0 or tp x pp x dp */
     w.mfu = 0.5;
-    llm_estimate e = run(ref("llama-3-8b"), &w, &g);
+    llm_estimate e = run_on(ref("llama-3-8b"), &w, &g);
     near(e.train_flops, 4.1877528576e22, 1e-12);
     near(e.train_seconds, 83755.057152, 1e-12);
     w.recompute = LLM_RECOMPUTE_FULL;
-    near(run(ref("llama-3-8b"), &w, &g).train_flops, 8.0 * 6979588096.0 * 1e12, 1e-12);
+    near(run_on(ref("llama-3-8b"), &w, &g).train_flops, 8.0 * 6979588096.0 * 1e12, 1e-12);
     /* selective: + the attention core 2 n_layer s d_attn per token = 5.36870912e8 x 1e12 */
     w.recompute = LLM_RECOMPUTE_SELECTIVE;
-    near(run(ref("llama-3-8b"), &w, &g).train_flops, 4.1877528576e22 + 5.36870912e20, 1e-12);
+    near(run_on(ref("llama-3-8b"), &w, &g).train_flops, 4.1877528576e22 + 5.36870912e20, 1e-12);
     w.recompute = LLM_RECOMPUTE_NONE;
     w.tokens = 0;
-    e = run(ref("llama-3-8b"), &w, &g);
+    e = run_on(ref("llama-3-8b"), &w, &g);
     near(e.train_tokens, 160605224960.0, 0);
     /* fp8 compute uses the fp8 peak: half the time. */
     w.tokens = 1000000000000ull;
     w.act = w.weights = llm_dtype_make("fp8", 1, true);
-    near(run(ref("llama-3-8b"), &w, &g).train_seconds, 83755.057152 / 2, 1e-12);
+    near(run_on(ref("llama-3-8b"), &w, &g).train_seconds, 83755.057152 / 2, 1e-12);
     /* Without a GPU there is no time. */
-    assert_true(run(ref("llama-3-8b"), &w, NULL).train_seconds == 0.0);
+    assert_true(run_on(ref("llama-3-8b"), &w, NULL).train_seconds == 0.0);
 }
 
 /* Decode roofline, Llama-3-8B bf16, context 4096, batch 1, MFU 0.4:
@@ -115,7 +98,7 @@ static void test_roofline(void **state)
     w.mode = LLM_MODE_INFER;
     w.seq = 4096;
     w.micro_batch = 1;
-    llm_estimate e = run(ref("llama-3-8b"), &w, &g);
+    llm_estimate e = run_on(ref("llama-3-8b"), &w, &g);
     assert_int_equal(e.decode_bound, LLM_BOUND_MEMORY);
     near(e.decode_step_seconds, 16597393408.0 / 3e12, 1e-12);
     near(e.decode_tokens_per_s, 3e12 / 16597393408.0, 1e-12);
@@ -129,11 +112,11 @@ static void test_roofline(void **state)
      * (16,060,522,496 + 512 x 131,072 x 128) / 3e12 = 8.22e-3 s: compute-bound. */
     w.seq = 128;
     w.micro_batch = 512;
-    e = run(ref("llama-3-8b"), &w, &g);
+    e = run_on(ref("llama-3-8b"), &w, &g);
     assert_int_equal(e.decode_bound, LLM_BOUND_COMPUTE);
     near(e.decode_step_seconds, 13959176192.0 * 512 / 4e14, 1e-12);
     /* No GPU: no bound. */
-    assert_int_equal(run(ref("llama-3-8b"), &w, NULL).decode_bound, LLM_BOUND_NONE);
+    assert_int_equal(run_on(ref("llama-3-8b"), &w, NULL).decode_bound, LLM_BOUND_NONE);
 }
 
 int main(void)

@@ -9,15 +9,7 @@
 #include <cmocka.h>
 
 #include "llmem/estimate.h"
-#include "reference_models.h"
-
-static const llm_model *ref(const char *name)
-{
-    for (size_t i = 0; i < sizeof reference_models / sizeof reference_models[0]; i++)
-        if (strcmp(reference_models[i].name, name) == 0) return &reference_models[i].m;
-    fail_msg("no reference model %s", name);
-    return NULL;
-}
+#include "engine_test.h"
 
 static llm_gpu gpu(double bytes)
 {
@@ -28,16 +20,6 @@ static llm_gpu gpu(double bytes)
     g.bandwidth = 3e12;
     g.flops_16 = 1e15;
     return g;
-}
-
-static llm_workload infer(uint64_t seq, uint64_t batch)
-{
-    llm_workload w;
-    llm_workload_default(&w);
-    w.mode = LLM_MODE_INFER;
-    w.seq = seq;
-    w.micro_batch = batch;
-    return w;
 }
 
 static llm_fit check(const llm_model *m, const llm_workload *w, const llm_gpu *g)

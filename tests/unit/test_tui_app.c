@@ -254,12 +254,114 @@ static void test_resize_and_quit(void **state)
     llmem_app_free(&app);
 }
 
+/* 'b': the large total figure takes a 7-row strip (frame + 5 rows of
+ * digits) from the bottom of both panels; again 'b' gives the rows back. */
+static void test_big_figure_toggle(void **state)
+{
+    (void)state;
+    start(120, 36);
+    int main_h = app.layout.main.h;
+    assert_int_equal(app.big_rect.w, 0);
+    feed("b");
+    assert_int_equal(app.big_rect.w, 120);
+    assert_int_equal(app.big_rect.h, 7);
+    assert_int_equal(app.layout.main.h, main_h - 7);
+    assert_int_equal(app.big_rect.y, app.layout.main.y + app.layout.main.h);
+    char *s = llmem_canvas_text_string(&app.canvas);
+    assert_non_null(strstr(s, "Total memory per GPU"));
+    free(s);
+    /* at 80x24 there is still room (the view keeps 13 rows); too small: none */
+    feed("<Resize:80x24>");
+    assert_int_equal(app.big_rect.h, 7);
+    assert_true(app.layout.main.h >= 12);
+    feed("<Resize:60x20>");
+    assert_int_equal(app.big_rect.w, 0);
+    feed("<Resize:120x36>b");
+    assert_int_equal(app.big_rect.w, 0);
+    assert_int_equal(app.layout.main.h, main_h);
+    llmem_app_free(&app);
+}
+
+static char *screen(void)
+{
+    return llmem_canvas_text_string(&app.canvas);
+}
+
+/* Talk mode: next/back/timer/pause, and going back shows exactly the screen
+ * shown before (each step replays the script from the start). */
+static void test_demo(void **state)
+{
+    (void)state;
+    llmem_tui_opts o;
+    memset(&o, 0, sizeof o);
+    llm_config_default(&o.config);
+    o.registry = &reg;
+    o.theme = "contrast";
+    o.demo = true;
+    assert_true(llmem_app_init(&app, &o, 120, 36));
+    llmem_app_render(&app, LLMEM_FLAG_RECOMPUTE | LLMEM_FLAG_REDRAW);
+    int n = llmem_demo_steps();
+    assert_true(n >= 6);
+    assert_int_equal(app.demo_step, 0);
+    assert_true(app.big_rect.w > 0); /* the large figure is on in talk mode */
+    assert_string_equal(app.preset_id, "llama-3-8b");
+    char *first = screen();
+    assert_non_null(strstr(first, "talk mode 1/"));
+    assert_non_null(strstr(first, app.caption));
+    feed(" ");
+    assert_int_equal(app.demo_step, 1);
+    feed("<Right>");
+    assert_int_equal(app.demo_step, 2);
+    char *third = screen();
+    feed("<Left><Left>");
+    assert_int_equal(app.demo_step, 0);
+    char *again = screen();
+    assert_string_equal(first, again); /* back shows the same screen */
+    free(again);
+    feed("<Right><Right>");
+    again = screen();
+    assert_string_equal(third, again);
+    free(again);
+    free(third);
+    free(first);
+    /* the timer: <Tick> advances; any other key pauses it; Enter resumes */
+    feed("<Tick>");
+    assert_int_equal(app.demo_step, 3);
+    feed("g"); /* units: works as in the explorer, and pauses */
+    assert_true(app.demo_paused);
+    assert_int_equal(feed("<Tick>") & LLMEM_FLAG_RECOMPUTE, 0);
+    assert_int_equal(app.demo_step, 3);
+    char *s = screen();
+    assert_non_null(strstr(s, "(paused)"));
+    free(s);
+    feed(" "); /* by hand while paused */
+    assert_int_equal(app.demo_step, 4);
+    assert_true(app.demo_paused);
+    feed("<Enter><Tick>");
+    assert_false(app.demo_paused);
+    assert_int_equal(app.demo_step, 5);
+    /* the tour loops both ways */
+    llmem_demo_goto(&app, 0);
+    feed("<Left>");
+    assert_int_equal(app.demo_step, n - 1);
+    feed(" ");
+    assert_int_equal(app.demo_step, 0);
+    /* every step computes (no impossible combination in the script) */
+    for (int i = 0; i < n; i++) {
+        llmem_app_render(&app, llmem_demo_goto(&app, i));
+        if (!app.vm.valid) fail_msg("step %d: %s", i + 1, app.vm.err.message);
+    }
+    assert_true(feed("q") & LLMEM_FLAG_QUIT);
+    llmem_app_free(&app);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_undo_redo_reset), cmocka_unit_test(test_units_theme_views),
         cmocka_unit_test(test_typed_entry_and_impossible), cmocka_unit_test(test_mouse),
         cmocka_unit_test(test_picker),          cmocka_unit_test(test_resize_and_quit),
+        cmocka_unit_test(test_big_figure_toggle), cmocka_unit_test(test_demo),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -275,7 +275,7 @@ static void test_value_text_and_pos(void **state)
     llmem_knob_value_text(&c, NULL, LLMEM_K_SEQ, buf, sizeof buf);
     assert_string_equal(buf, "8192");
     llmem_knob_value_text(&c, NULL, LLMEM_K_GPUS, buf, sizeof buf);
-    assert_string_equal(buf, "auto 1"); /* 0 = tp x pp x dp = 1 */
+    assert_string_equal(buf, "1"); /* the count is tp x pp x dp = 1 x 1 x 1 */
     llmem_knob_value_text(&c, NULL, LLMEM_K_GPU, buf, sizeof buf);
     assert_string_equal(buf, "none");
     /* layers 1..1024 linear: 1 is at 0, 1024 at 1 */
@@ -289,6 +289,57 @@ static void test_value_text_and_pos(void **state)
     assert_true(llmem_knob_relevant(&c, LLMEM_K_LORA_RANK));
 }
 
+/* The GPU count is derived: it always shows tp x pp x dp, stepping it moves
+ * DP in steps of tp x pp, and workload.gpus stays 0 (the engine then takes
+ * tp x pp x dp), so the count and the layout can never disagree. */
+static void test_gpu_count_follows_layout(void **state)
+{
+    (void)state;
+    llm_config c = llama();
+    char buf[64];
+    llm_error err;
+    c.workload.tp = 2;
+    c.workload.pp = 4;
+    c.workload.dp = 1;
+    llmem_knob_value_text(&c, NULL, LLMEM_K_GPUS, buf, sizeof buf);
+    assert_string_equal(buf, "8"); /* 2 x 4 x 1 */
+    /* one step up doubles DP: 2 x 4 x 2 = 16 */
+    assert_true(llmem_knob_step(&c, NULL, LLMEM_K_GPUS, +1, false));
+    assert_int_equal(c.workload.dp, 2);
+    assert_int_equal(c.workload.tp, 2);
+    assert_int_equal(c.workload.pp, 4);
+    assert_int_equal(c.workload.gpus, 0);
+    llmem_knob_value_text(&c, NULL, LLMEM_K_GPUS, buf, sizeof buf);
+    assert_string_equal(buf, "16");
+    /* down twice: 8, then no lower (DP >= 1, so the minimum is tp x pp) */
+    assert_true(llmem_knob_step(&c, NULL, LLMEM_K_GPUS, -1, false));
+    assert_int_equal(c.workload.dp, 1);
+    assert_false(llmem_knob_step(&c, NULL, LLMEM_K_GPUS, -1, false));
+    /* typed: 64 = 2 x 4 x 8 */
+    assert_int_equal(llmem_knob_type(&c, NULL, LLMEM_K_GPUS, "64", &err), LLM_OK);
+    assert_int_equal(c.workload.dp, 8);
+    assert_int_equal(c.workload.gpus, 0);
+    /* typed 12 is not a multiple of 8: refused, unchanged, and says why */
+    llm_config before = c;
+    assert_int_not_equal(llmem_knob_type(&c, NULL, LLMEM_K_GPUS, "12", &err), LLM_OK);
+    assert_memory_equal(&before, &c, sizeof c);
+    assert_non_null(strstr(err.message, "tp x pp = 8"));
+    /* a preset's explicit count (equal to the layout) is dropped once a
+     * parallel knob moves: TP 2 -> 4 gives 4 x 4 x 8 = 128 GPUs */
+    c.workload.gpus = 64;
+    assert_true(llmem_knob_step(&c, NULL, LLMEM_K_TP, +1, false));
+    assert_int_equal(c.workload.tp, 4);
+    assert_int_equal(c.workload.gpus, 0);
+    llmem_knob_value_text(&c, NULL, LLMEM_K_GPUS, buf, sizeof buf);
+    assert_string_equal(buf, "128");
+    /* the track spans 1 .. 65536 GPUs on a log scale: 256 = 2^8 sits at 8/16 */
+    c.workload.tp = 1;
+    c.workload.pp = 1;
+    c.workload.dp = 256;
+    assert_true(llmem_knob_pos(&c, NULL, LLMEM_K_GPUS) > 0.4999 &&
+                llmem_knob_pos(&c, NULL, LLMEM_K_GPUS) < 0.5001);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -300,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_no_float_drift),
         cmocka_unit_test(test_typed_entry),
         cmocka_unit_test(test_value_text_and_pos),
+        cmocka_unit_test(test_gpu_count_follows_layout),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -138,6 +138,46 @@ static void test_sweep(void **state)
     assert_true(s.solved);
 }
 
+/* Short GPU names for the fit grid: whole words, vendor and product-line
+ * words and notes in parentheses dropped, the memory kept (the catalogue's
+ * names from presets/gpus.yaml; expected strings written by hand). */
+static void test_gpu_short_name(void **state)
+{
+    (void)state;
+    char b[19];
+    llmem_gpu_short_name("NVIDIA GeForce RTX 3090 24GB", b, sizeof b);
+    assert_string_equal(b, "RTX 3090 24GB");
+    llmem_gpu_short_name("AMD Instinct MI300X 192GB", b, sizeof b);
+    assert_string_equal(b, "MI300X 192GB");
+    llmem_gpu_short_name("Apple M2 Ultra 192GB (unified memory)", b, sizeof b);
+    assert_string_equal(b, "M2 Ultra 192GB");
+    llmem_gpu_short_name("NVIDIA B200 (HGX/DGX) 180GB", b, sizeof b);
+    assert_string_equal(b, "B200 180GB");
+    llmem_gpu_short_name("NVIDIA A10G 24GB (AWS G5)", b, sizeof b);
+    assert_string_equal(b, "A10G 24GB");
+    llmem_gpu_short_name("NVIDIA H100 SXM5 80GB", b, sizeof b);
+    assert_string_equal(b, "H100 SXM5 80GB");
+    /* too long for 18 columns: words before the memory go, never half a word */
+    llmem_gpu_short_name("Example Accelerator Extreme Edition 96GB", b, sizeof b);
+    assert_string_equal(b, "Example 96GB");
+    /* no memory word: words from the left that fit */
+    llmem_gpu_short_name("Some Very Long Product Name", b, sizeof b);
+    assert_string_equal(b, "Some Very Long");
+    /* every catalogue name: each word of the short name is a whole word of
+     * the full one (nothing cut mid-word) */
+    for (size_t i = 0; i < reg.ngpus; i++) {
+        char full[160], *save = NULL;
+        llmem_gpu_short_name(reg.gpus[i].name, b, sizeof b);
+        assert_true(strlen(b) > 0);
+        snprintf(full, sizeof full, " %s ", reg.gpus[i].name);
+        for (char *w = strtok_r(b, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+            char word[40];
+            snprintf(word, sizeof word, " %s ", w);
+            if (!strstr(full, word)) fail_msg("'%s' is not a word of '%s'", w, reg.gpus[i].name);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +185,7 @@ int main(void)
         cmocka_unit_test(test_impossible_combination),
         cmocka_unit_test(test_techniques),
         cmocka_unit_test(test_sweep),
+        cmocka_unit_test(test_gpu_short_name),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -221,6 +221,62 @@ static void test_key_script(void **state)
     assert_int_equal(llmem_keys_next(&bad2, &ev), -1);
 }
 
+/* The large figure: "1.5" in the 3x5 pixel font, each pixel two cells,
+ * one blank column between characters.  Expected cells written by hand:
+ * "1" = " # / ## / # / # / ###", "." = a dot on the last row,
+ * "5" = "### / # / ### / # / ###". */
+static void test_big_figure(void **state)
+{
+    (void)state;
+    llmem_canvas c;
+    assert_true(llmem_canvas_init(&c, 16, 5));
+    c.ascii = true;
+    assert_int_equal(llmem_w_big_width("1.5"), 6 + 1 + 2 + 1 + 6);
+    assert_int_equal(llmem_w_big(&c, 0, 0, "1.5", LLMEM_ROLE_OK), 16);
+    assert_string_equal(row(&c, 0), "  ##      ######");
+    assert_string_equal(row(&c, 1), "####      ##    ");
+    assert_string_equal(row(&c, 2), "  ##      ######");
+    assert_string_equal(row(&c, 3), "  ##          ##");
+    assert_string_equal(row(&c, 4), "###### ## ######");
+    assert_int_equal(llmem_canvas_at(&c, 0, 4)->role, LLMEM_ROLE_OK);
+    assert_true(llmem_canvas_at(&c, 0, 4)->bold);
+    /* Unicode: the full block */
+    llmem_canvas_clear(&c);
+    c.ascii = false;
+    llmem_w_big(&c, 0, 0, "7", LLMEM_ROLE_OK);
+    assert_string_equal(row(&c, 0), "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88          ");
+    assert_string_equal(row(&c, 4), "    \xe2\x96\x88\xe2\x96\x88          ");
+    llmem_canvas_free(&c);
+}
+
+/* SVG: block elements also get a rectangle in the text colour (no stripes
+ * between rows), and the text still carries the glyph. */
+static void test_svg_blocks(void **state)
+{
+    (void)state;
+    llmem_canvas c;
+    assert_true(llmem_canvas_init(&c, 2, 1));
+    llmem_canvas_put(&c, 0, 0, 0x2588, LLMEM_ROLE_WEIGHTS, false); /* full block */
+    llmem_canvas_put(&c, 1, 0, 0x258C, LLMEM_ROLE_WEIGHTS, false); /* left half */
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    const llmem_theme *t = llmem_theme_get("mono");
+    assert_int_equal(llmem_canvas_dump_svg(&c, t, f), 0);
+    fclose(f);
+    /* cells are 8.43 x 17 px: the full block fills 8.43, the half 4.21 */
+    char want[128];
+    snprintf(want, sizeof want, "<rect x=\"0.00\" y=\"0\" width=\"8.43\" height=\"17\" fill=\"#%06x\"/>",
+             t->fg_rgb);
+    assert_non_null(strstr(buf, want));
+    snprintf(want, sizeof want, "<rect x=\"8.43\" y=\"0\" width=\"4.21\" height=\"17\" fill=\"#%06x\"/>",
+             t->fg_rgb);
+    assert_non_null(strstr(buf, want));
+    assert_non_null(strstr(buf, "\xe2\x96\x88\xe2\x96\x8c</tspan>"));
+    free(buf);
+    llmem_canvas_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_bar),        cmocka_unit_test(test_stacked),
         cmocka_unit_test(test_box_and_text), cmocka_unit_test(test_roles_layer),
         cmocka_unit_test(test_svg),        cmocka_unit_test(test_key_script),
+        cmocka_unit_test(test_big_figure), cmocka_unit_test(test_svg_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

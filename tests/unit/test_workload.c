@@ -9,15 +9,7 @@
 #include <cmocka.h>
 
 #include "llmem/workload.h"
-#include "reference_models.h"
-
-static const llm_model *ref(const char *name)
-{
-    for (size_t i = 0; i < sizeof reference_models / sizeof reference_models[0]; i++)
-        if (strcmp(reference_models[i].name, name) == 0) return &reference_models[i].m;
-    fail_msg("no reference model %s", name);
-    return NULL;
-}
+#include "engine_test.h"
 
 /* The documented defaults (workload.h). */
 static void test_defaults(void **state)
