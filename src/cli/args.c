@@ -9,14 +9,16 @@
 #include "cli/cli_int.h"
 
 #define C(x) (1u << (x))
-#define MODEL_CMDS (C(LLMEM_CMD_EXPLORE) | C(LLMEM_CMD_ESTIMATE) | C(LLMEM_CMD_SWEEP) | C(LLMEM_CMD_FIT))
+#define MODEL_CMDS (C(LLMEM_CMD_EXPLORE) | C(LLMEM_CMD_ESTIMATE) | C(LLMEM_CMD_SWEEP) | C(LLMEM_CMD_FIT) | \
+                    C(LLMEM_CMD_SCREENSHOT))
+#define SCREEN_CMDS (C(LLMEM_CMD_EXPLORE) | C(LLMEM_CMD_SCREENSHOT))
 #define LIST_CMDS (C(LLMEM_CMD_PRESETS) | C(LLMEM_CMD_GPUS) | C(LLMEM_CMD_PRECISIONS))
 #define ALL_CMDS (MODEL_CMDS | LIST_CMDS)
 
 enum opt_id {
     O_HELP, O_VERSION, O_PRESET, O_CONFIG, O_HF, O_PRESETS, O_SET, O_GPU, O_GPUS, O_FORMAT,
     O_EXPLAIN, O_UNITS, O_SOLVE, O_THEME, O_SIZE, O_KEYS, O_DUMP_SCREEN, O_DUMP_SVG, O_DEMO,
-    O_ASCII, O_DUMP_ROLES, O_SHOT_DIR
+    O_ASCII, O_DUMP_ROLES, O_SHOT_DIR, O_VIEW, O_BIG, O_OUTPUT, O_TEXT
 };
 
 typedef struct opt_def {
@@ -37,26 +39,32 @@ static const opt_def opts[] = {
     {"--set", true, MODEL_CMDS, O_SET},
     {"--gpu", true, MODEL_CMDS, O_GPU},
     {"--gpus", true, MODEL_CMDS, O_GPUS},
-    {"--format", true, (ALL_CMDS & ~C(LLMEM_CMD_EXPLORE)) | C(LLMEM_CMD_HELP), O_FORMAT},
+    {"--format", true, (ALL_CMDS & ~SCREEN_CMDS) | C(LLMEM_CMD_HELP), O_FORMAT},
     {"--explain", false, C(LLMEM_CMD_ESTIMATE), O_EXPLAIN},
     {"--units", true, MODEL_CMDS, O_UNITS},
     {"--solve", true, C(LLMEM_CMD_FIT), O_SOLVE},
-    {"--theme", true, C(LLMEM_CMD_EXPLORE), O_THEME},
-    {"--size", true, C(LLMEM_CMD_EXPLORE), O_SIZE},
-    {"--keys", true, C(LLMEM_CMD_EXPLORE), O_KEYS},
+    {"--theme", true, SCREEN_CMDS, O_THEME},
+    {"--size", true, SCREEN_CMDS, O_SIZE},
+    {"--keys", true, SCREEN_CMDS, O_KEYS},
     {"--dump-screen", true, C(LLMEM_CMD_EXPLORE), O_DUMP_SCREEN},
     {"--dump-svg", true, C(LLMEM_CMD_EXPLORE), O_DUMP_SVG},
     {"--demo", false, C(LLMEM_CMD_EXPLORE), O_DEMO},
-    {"--ascii", false, C(LLMEM_CMD_EXPLORE), O_ASCII},
+    {"--ascii", false, SCREEN_CMDS, O_ASCII},
     {"--dump-roles", true, C(LLMEM_CMD_EXPLORE), O_DUMP_ROLES},
     {"--screenshot-dir", true, C(LLMEM_CMD_EXPLORE), O_SHOT_DIR},
+    {"--view", true, SCREEN_CMDS, O_VIEW},
+    {"--big", false, SCREEN_CMDS, O_BIG},
+    {"-o", true, C(LLMEM_CMD_SCREENSHOT), O_OUTPUT},
+    {"--output", true, C(LLMEM_CMD_SCREENSHOT), O_OUTPUT},
+    {"--text", true, C(LLMEM_CMD_SCREENSHOT), O_TEXT},
 };
 
 static const char *const cmd_names[LLMEM_CMD_COUNT_] = {
     [LLMEM_CMD_EXPLORE] = "",           [LLMEM_CMD_ESTIMATE] = "estimate",
     [LLMEM_CMD_SWEEP] = "sweep",        [LLMEM_CMD_FIT] = "fit",
     [LLMEM_CMD_PRESETS] = "presets",    [LLMEM_CMD_GPUS] = "gpus",
-    [LLMEM_CMD_PRECISIONS] = "precisions", [LLMEM_CMD_HELP] = "help",
+    [LLMEM_CMD_PRECISIONS] = "precisions", [LLMEM_CMD_SCREENSHOT] = "screenshot",
+    [LLMEM_CMD_HELP] = "help",
 };
 
 static const char *const format_names[] = {"table", "json", "csv", "md", "ids"};
@@ -219,6 +227,20 @@ static int apply_opt(llmem_cli_args *a, const opt_def *o, const char *v)
         a->screenshot_dir = v;
         a->explorer_flag = true;
         break;
+    case O_VIEW:
+        a->view = v;
+        a->explorer_flag = true;
+        break;
+    case O_BIG:
+        a->big = true;
+        a->explorer_flag = true;
+        break;
+    case O_OUTPUT:
+        a->output = v;
+        break;
+    case O_TEXT:
+        a->text_out = v;
+        break;
     }
     return 0;
 }
@@ -238,7 +260,7 @@ int llmem_cli_args_parse(int argc, char **argv, llmem_cli_args *a)
     if (argc > 1 && argv[1][0] != '-') {
         if (!cmd_parse(argv[1], &a->cmd))
             return usage_error("unknown command '%s' (commands: estimate sweep fit presets gpus "
-                               "precisions help)", argv[1]);
+                               "precisions screenshot help)", argv[1]);
         i = 2;
     }
     if (a->cmd == LLMEM_CMD_SWEEP) a->format = LLMEM_FMT_CSV; /* streams: CSV by default */
@@ -255,7 +277,7 @@ int llmem_cli_args_parse(int argc, char **argv, llmem_cli_args *a)
             }
             if (a->cmd == LLMEM_CMD_EXPLORE)
                 return usage_error("unknown command '%s' (commands: estimate sweep fit presets "
-                                   "gpus precisions help)", arg);
+                                   "gpus precisions screenshot help)", arg);
             return usage_error("%s: unexpected argument '%s'", cmd_label(a->cmd), arg);
         }
         const char *eq = strchr(arg, '=');

@@ -24,6 +24,8 @@ static int dispatch(const llmem_cli_args *a)
         return llmem_cmd_gpus(a);
     case LLMEM_CMD_PRECISIONS:
         return llmem_cmd_precisions(a);
+    case LLMEM_CMD_SCREENSHOT:
+        return llmem_cmd_screenshot(a);
     case LLMEM_CMD_HELP:
         return llmem_cli_help_topic(a);
     default:

@@ -42,6 +42,7 @@ typedef enum llmem_cli_cmd {
     LLMEM_CMD_PRESETS,
     LLMEM_CMD_GPUS,
     LLMEM_CMD_PRECISIONS,
+    LLMEM_CMD_SCREENSHOT, /* one explorer screen to SVG/text (cmd_explore.c) */
     LLMEM_CMD_HELP,
     LLMEM_CMD_COUNT_
 } llmem_cli_cmd;
@@ -86,6 +87,10 @@ typedef struct llmem_cli_args {
     bool ascii;                 /* --ascii */
     const char *dump_roles;     /* --dump-roles FILE */
     const char *screenshot_dir; /* --screenshot-dir DIR */
+    const char *view;           /* --view NAME (explorer, screenshot) */
+    bool big;                   /* --big: the large total figure */
+    const char *output;         /* screenshot: -o/--output FILE.svg */
+    const char *text_out;       /* screenshot: --text FILE.txt */
     bool explorer_flag; /* any explorer-only flag was given */
 } llmem_cli_args;
 
@@ -222,6 +227,10 @@ int llmem_cmd_presets(const llmem_cli_args *a);
 int llmem_cmd_gpus(const llmem_cli_args *a);
 int llmem_cmd_precisions(const llmem_cli_args *a);
 int llmem_cmd_explore(const llmem_cli_args *a);
+/* `llmem screenshot` (cmd_explore.c); the help text and cmd_explore.c test
+ * this macro. */
+#define LLMEM_CLI_HAS_SCREENSHOT 1
+int llmem_cmd_screenshot(const llmem_cli_args *a);
 
 /* ---- estimate output (estimate_*.c), shared with the explorer fallback ---- */
 typedef struct llmem_report {

@@ -12,6 +12,10 @@ static const char usage_text[] =
     "       llmem fit [MODEL] [SETTINGS] --gpu ID [--gpus N]\n"
     "                 [--solve seq|batch|gpus|precision]\n"
     "       llmem presets | gpus | precisions [--format table|json|csv|md|ids]\n"
+#ifdef LLMEM_CLI_HAS_SCREENSHOT
+    "       llmem screenshot [MODEL] [SETTINGS] [--view V] [--theme T] [--size WxH]\n"
+    "                        -o FILE.svg [--text FILE.txt]\n"
+#endif
     "       llmem help [COMMAND|settings] | --help | --version\n";
 
 static const char model_text[] =
@@ -106,6 +110,33 @@ void llmem_cli_help(FILE *f, llmem_cli_cmd c)
               "             --solve gpus\n",
               f);
         break;
+#ifdef LLMEM_CLI_HAS_SCREENSHOT
+    case LLMEM_CMD_SCREENSHOT:
+        fputs("usage: llmem screenshot [MODEL] [SETTINGS] [--view NAME] [--theme NAME]\n"
+              "                        [--size COLSxROWS] [--keys STRING] [--big] [--ascii]\n"
+              "                        [--units gib|gb] -o FILE.svg [--text FILE.txt]\n\n"
+              "Draws one screen of the explorer without a terminal and writes it as SVG\n"
+              "(monospace cells, the theme's colours, bold) and/or as text, for slides\n"
+              "and documents.  The same picture on every machine: no nvidia-smi, no\n"
+              "user theme.  PNG: rsvg-convert -z 2 FILE.svg -o FILE.png.\n\n",
+              f);
+        fputs(model_text, f);
+        fputs("SCREEN\n"
+              "  --view NAME            memory (default) params compute scaling techniques\n"
+              "                         sweep compare, or 1..7\n"
+              "  --theme NAME           dark (default), light, contrast or mono\n"
+              "  --size COLSxROWS       the canvas (default 120x36)\n"
+              "  --keys STRING          explorer keys first, e.g. \"c<Right>\" to pin and change\n"
+              "  --big                  the large total-memory figure (as in talk mode)\n"
+              "  --ascii                ASCII glyphs only\n"
+              "  --units gib|gb         GiB (default) or GB\n"
+              "  -o, --output FILE      the SVG ('-' = stdout)\n"
+              "  --text FILE            the screen as text ('-' = stdout)\n\n"
+              "example: llmem screenshot --preset llama-3-8b --view memory --theme contrast \\\n"
+              "             --size 120x36 -o out.svg --text out.txt\n",
+              f);
+        break;
+#endif
     case LLMEM_CMD_PRESETS:
     case LLMEM_CMD_GPUS:
     case LLMEM_CMD_PRECISIONS:
@@ -132,14 +163,28 @@ void llmem_cli_help(FILE *f, llmem_cli_cmd c)
               "  --theme NAME           dark, light, contrast or mono (default: automatic;\n"
               "                         NO_COLOR is honoured)\n"
               "  --units gib|gb         GiB (default) or GB\n"
+#ifdef LLMEM_CLI_HAS_SCREENSHOT
+              "  --demo                 talk mode: a scripted tour (contrast theme, large\n"
+              "                         total; Space/Right next, Left back, Enter pause,\n"
+              "                         q quit; LLMEM_DEMO_SECONDS sets the timer, 10 s)\n"
+              "  --view NAME            start in a view: memory params compute scaling\n"
+              "                         techniques sweep compare\n"
+              "  --big                  start with the large total-memory figure ('b')\n"
+#else
               "  --demo                 talk mode: a scripted tour\n"
+#endif
               "  --size COLSxROWS       headless: draw on a canvas of this size, no terminal\n"
               "  --keys STRING          headless: keys to feed, then exit\n"
               "  --dump-screen FILE     headless: write the final screen as text\n"
               "  --dump-svg FILE        headless: write the final screen as SVG\n"
               "  --dump-roles FILE      headless: write the colour roles of the final screen\n"
               "  --ascii                ASCII glyphs even in a UTF-8 locale\n"
+#ifdef LLMEM_CLI_HAS_SCREENSHOT
+              "  --screenshot-dir DIR   where 's' writes screenshots (SVG + text, named by\n"
+              "                         the time; default: the current directory)\n\n",
+#else
               "  --screenshot-dir DIR   where 's' writes screenshots (default: .)\n\n",
+#endif
               f);
         fputs("COMMANDS\n"
               "  estimate     every figure for one configuration\n"
@@ -148,6 +193,9 @@ void llmem_cli_help(FILE *f, llmem_cli_cmd c)
               "  presets      list model presets\n"
               "  gpus         list the GPU catalogue\n"
               "  precisions   list the precision catalogue\n"
+#ifdef LLMEM_CLI_HAS_SCREENSHOT
+              "  screenshot   one explorer screen as SVG and/or text, for slides\n"
+#endif
               "  help         'llmem help COMMAND', 'llmem help settings'\n\n",
               f);
         fputs(status_text, f);
@@ -208,6 +256,9 @@ int llmem_cli_help_topic(const llmem_cli_args *a)
             return LLMEM_EXIT_OK;
         }
     llmem_cli_error("help: unknown topic '%s' (estimate sweep fit presets gpus precisions "
+#ifdef LLMEM_CLI_HAS_SCREENSHOT
+                    "screenshot "
+#endif
                     "settings)",
                     topic);
     return LLMEM_EXIT_USAGE;

@@ -579,6 +579,7 @@ size_t llm_explain(const llm_model *m, const llm_workload *w, const llm_gpu *gpu
     o.cap = buf ? cap : 0;
     o.len = 0;
     o.ll = 0;
+    o.ni = 0;
     if (buf && cap) buf[0] = '\0';
     llm_estimate est;
     llm_error err;

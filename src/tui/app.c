@@ -73,6 +73,29 @@ static void build_pick(llmem_app *a)
     a->pick_scroll = 0;
 }
 
+/* ---- layout ------------------------------------------------------------- */
+
+#define BIG_H (LLMEM_BIG_ROWS + 2) /* the large figure's framed strip */
+
+/* The layout for the canvas size, with the large figure's strip taken from
+ * the bottom of both panels when it is on and the view keeps 10 rows. */
+static void relayout(llmem_app *a)
+{
+    a->layout = llmem_layout_compute(a->canvas.cols, a->canvas.rows);
+    a->big_rect = (llmem_rect){0, 0, 0, 0};
+    llmem_layout *l = &a->layout;
+    if (!a->big || l->mode == LLMEM_LAYOUT_TOO_SMALL || l->main.h - BIG_H < 12) return;
+    l->knobs.h -= BIG_H;
+    l->main.h -= BIG_H;
+    a->big_rect = (llmem_rect){0, l->main.y + l->main.h, l->cols, BIG_H};
+}
+
+void llmem_app_set_big(llmem_app *a, bool on)
+{
+    a->big = on;
+    relayout(a);
+}
+
 /* ---- init --------------------------------------------------------------- */
 
 bool llmem_app_init(llmem_app *a, const llmem_tui_opts *o, int cols, int rows)
@@ -88,8 +111,16 @@ bool llmem_app_init(llmem_app *a, const llmem_tui_opts *o, int cols, int rows)
     a->sweep_axis = LLMEM_SWEEP_SEQ;
     a->drag_knob = -1;
     if (!llmem_canvas_init(&a->canvas, cols, rows)) return false;
-    a->layout = llmem_layout_compute(cols, rows);
+    if (o->view >= 1 && o->view <= LLMEM_VIEW_COUNT) a->view = (llmem_view)(o->view - 1);
+    a->big = o->big || o->demo;
+    relayout(a);
     build_pick(a);
+    if (o->demo) {
+        a->demo = true;
+        a->demo_start = a->cfg;
+        snprintf(a->demo_start_preset, sizeof a->demo_start_preset, "%s", a->preset_id);
+        (void)llmem_demo_goto(a, 0);
+    }
     llmem_vm_build(&a->vm, &a->cfg, a->reg);
     return true;
 }
@@ -102,7 +133,7 @@ void llmem_app_free(llmem_app *a)
 bool llmem_app_resize(llmem_app *a, int cols, int rows)
 {
     if (!llmem_canvas_resize(&a->canvas, cols, rows)) return false;
-    a->layout = llmem_layout_compute(cols, rows);
+    relayout(a);
     return true;
 }
 
@@ -206,15 +237,30 @@ static int write_atomic(const char *path, const llmem_canvas *c, const llmem_the
     return rc;
 }
 
+/* 's': the screen as SVG and as text, named by the time (UTC), in the
+ * screenshot directory (--screenshot-dir, else the current one).  A second
+ * shot within the same second gets "-2", "-3", ... rather than replacing the
+ * first.  The status line gives the full path. */
 static void screenshot(llmem_app *a)
 {
-    char stamp[32], base[400], p1[420], p2[420];
+    char stamp[32], dir[256], base[400], p1[420], p2[420];
     time_t now = time(NULL);
     struct tm tmv;
     gmtime_r(&now, &tmv);
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
-    snprintf(base, sizeof base, "%s%sllmem-%s", a->screenshot_dir,
-             *a->screenshot_dir ? "/" : "", stamp);
+    const char *d = *a->screenshot_dir ? a->screenshot_dir : ".";
+    if (!realpath(d, dir)) {
+        say(a, LLMEM_ROLE_OVER, "screenshot failed: %s", strerror(errno));
+        return;
+    }
+    size_t dl = strlen(dir);
+    const char *sep = dl && dir[dl - 1] == '/' ? "" : "/";
+    snprintf(base, sizeof base, "%s%sllmem-%s", dir, sep, stamp);
+    for (int k = 2; k < 100; k++) {
+        snprintf(p1, sizeof p1, "%s.svg", base);
+        if (access(p1, F_OK) != 0) break;
+        snprintf(base, sizeof base, "%s%sllmem-%s-%d", dir, sep, stamp, k);
+    }
     snprintf(p1, sizeof p1, "%s.svg", base);
     snprintf(p2, sizeof p2, "%s.txt", base);
     if (write_atomic(p1, &a->canvas, a->theme, true) || write_atomic(p2, &a->canvas, a->theme, false))
@@ -339,6 +385,11 @@ static unsigned key_event(llmem_app *a, int key)
     if (a->entry != LLMEM_ENTRY_NONE) return entry_key(a, key);
     if (key == 3) return LLMEM_FLAG_QUIT; /* Ctrl-C in raw mode */
     if (a->overlay == LLMEM_OVERLAY_PRESETS) return picker_key(a, key);
+    if (a->demo && a->overlay == LLMEM_OVERLAY_NONE) {
+        unsigned d = llmem_demo_key(a, key);
+        if (d) return d;
+        a->demo_paused = true; /* exploring by hand: the timer waits */
+    }
     if (a->overlay == LLMEM_OVERLAY_HELP) {
         a->overlay = LLMEM_OVERLAY_NONE;
         return LLMEM_FLAG_REDRAW;
@@ -416,6 +467,10 @@ static unsigned key_event(llmem_app *a, int key)
         snprintf(a->entry_buf, sizeof a->entry_buf, "%.80s-custom", *a->preset_id ? a->preset_id : "my");
         return LLMEM_FLAG_REDRAW;
     case 's': screenshot(a); return LLMEM_FLAG_REDRAW;
+    case 'b':
+        llmem_app_set_big(a, !a->big);
+        if (a->big && a->big_rect.w == 0) say(a, LLMEM_ROLE_DIM, "%s", "large figure: no room at this size");
+        return LLMEM_FLAG_REDRAW;
     case LLMEM_KEY_ESC: a->message[0] = '\0'; return LLMEM_FLAG_REDRAW;
     default: return 0;
     }
@@ -492,8 +547,16 @@ unsigned llmem_app_handle(llmem_app *a, const llmem_event *ev)
     case LLMEM_EV_MOUSE: return mouse_event(a, ev);
     case LLMEM_EV_RESIZE: return LLMEM_FLAG_RELAYOUT | LLMEM_FLAG_REDRAW;
     case LLMEM_EV_QUIT: return LLMEM_FLAG_QUIT;
+    case LLMEM_EV_TICK: return llmem_app_tick(a);
     default: return 0;
     }
+}
+
+unsigned llmem_app_tick(llmem_app *a)
+{
+    if (!a->demo || a->demo_paused || a->overlay != LLMEM_OVERLAY_NONE || a->entry != LLMEM_ENTRY_NONE)
+        return 0;
+    return llmem_demo_goto(a, a->demo_step + 1);
 }
 
 /* ---- drawing ------------------------------------------------------------ */
@@ -533,7 +596,7 @@ static void draw_title(llmem_app *a)
     char mode[16];
     snprintf(mode, sizeof mode, "%s", llm_mode_name(w->mode));
     for (char *s = mode; *s; s++) *s = (char)toupper((unsigned char)*s);
-    unsigned long long gpus = w->gpus ? w->gpus : (unsigned long long)w->tp * w->pp * w->dp;
+    unsigned long long gpus = (unsigned long long)w->tp * w->pp * w->dp; /* what the engine uses */
     char mid[160];
     char opt[40] = "";
     if (w->mode != LLM_MODE_INFER) snprintf(opt, sizeof opt, " · %s", llm_optimizer_name(w->optimizer));
@@ -617,6 +680,22 @@ static void draw_knobs(llmem_app *a)
         llmem_canvas_put(c, box.x + box.w - 2, box.y + box.h - 1, g->down, LLMEM_ROLE_KEY, true);
 }
 
+/* Bytes of the caption that fit w columns, cut at a space; the whole
+ * caption when it fits. */
+static int caption_cut(const char *s, int w)
+{
+    if (llmem_utf8_width(s) <= w) return (int)strlen(s);
+    int cols = 0, last_space = -1, i = 0;
+    while (s[i] && cols < w) {
+        uint32_t cp;
+        int k = llmem_utf8_decode(s + i, &cp);
+        if (cp == ' ') last_space = i;
+        i += k;
+        cols++;
+    }
+    return last_space > 0 ? last_space : i;
+}
+
 static void draw_status(llmem_app *a)
 {
     llmem_canvas *c = &a->canvas;
@@ -632,6 +711,10 @@ static void draw_status(llmem_app *a)
     } else if (a->message[0]) {
         snprintf(buf, sizeof buf, " %s", a->message);
         llmem_canvas_text(c, r.x, r.y, r.w, buf, a->message_role, true);
+    } else if (a->demo && a->caption) {
+        int cut = caption_cut(a->caption, r.w - 2);
+        snprintf(buf, sizeof buf, " %.*s", cut, a->caption);
+        llmem_canvas_text(c, r.x, r.y, r.w, buf, LLMEM_ROLE_ACCENT, true);
     } else if (!a->vm.valid) {
         snprintf(buf, sizeof buf, " %s impossible: %s", c->ascii ? "x" : "\xe2\x9c\x97", a->vm.err.message);
         llmem_canvas_text(c, r.x, r.y, r.w, buf, LLMEM_ROLE_WARN, true);
@@ -654,6 +737,34 @@ static void draw_footer(llmem_app *a)
         {"=", "type"}, {"Tab", "view"}, {"p", "presets"}, {"e", "explain"}, {"c", "pin"},
         {"u", "undo"}, {"g", "GiB/GB"}, {"t", "theme"}, {"?", "help"}, {"q", "quit"}};
     int x = 1;
+    if (a->demo && a->caption && !a->message[0] && a->entry == LLMEM_ENTRY_NONE) {
+        /* a caption too long for the status line goes on here, before the keys */
+        int cut = caption_cut(a->caption, r.w - 2);
+        const char *rest = a->caption + cut;
+        while (*rest == ' ') rest++;
+        if (*rest) {
+            int w = llmem_canvas_text(c, x, r.y, r.w - 2, rest, LLMEM_ROLE_ACCENT, true);
+            x += w + 3;
+        }
+    }
+    if (a->demo) {
+        static const char *const dhint[][2] = {
+            {"Space \xe2\x86\x92", "next"}, {"\xe2\x86\x90", "back"}, {"q", "quit"},
+            {"Enter", "pause"}, {"b", "big figure"}, {"t", "theme"}};
+        for (size_t i = 0; i < sizeof dhint / sizeof dhint[0]; i++) {
+            int need = llmem_utf8_width(dhint[i][0]) + 1 + (int)strlen(dhint[i][1]) + 2;
+            if (x + need > r.w - 26) break;
+            x += llmem_canvas_text(c, x, r.y, -1, dhint[i][0], LLMEM_ROLE_KEY, true);
+            x++;
+            x += llmem_canvas_text(c, x, r.y, -1, dhint[i][1], LLMEM_ROLE_DIM, false);
+            x += 2;
+        }
+        char step[48];
+        snprintf(step, sizeof step, "talk mode %d/%d%s ", a->demo_step + 1, llmem_demo_steps(),
+                 a->demo_paused ? " (paused)" : "");
+        llmem_canvas_text_right(c, r.x, r.y, r.w, step, LLMEM_ROLE_DIM, false);
+        return;
+    }
     for (size_t i = 0; i < sizeof hint / sizeof hint[0]; i++) {
         int need = llmem_utf8_width(hint[i][0]) + 1 + (int)strlen(hint[i][1]) + 2;
         if (x + need > r.w) break;
@@ -668,7 +779,7 @@ static void draw_footer(llmem_app *a)
 static llmem_rect body(const llmem_app *a)
 {
     llmem_rect k = a->layout.knobs, m = a->layout.main;
-    return (llmem_rect){k.x, k.y, m.x + m.w - k.x, k.h};
+    return (llmem_rect){k.x, k.y, m.x + m.w - k.x, k.h + a->big_rect.h}; /* and the large figure */
 }
 
 /* Every key, as (keys, what) pairs; headings have no keys. */
@@ -698,6 +809,7 @@ static const char *const help_keys[][2] = {
     {"t", "theme: dark/light/hc/mono"},
     {"w", "save as YAML preset"},
     {"s", "screenshot (SVG + text)"},
+    {"b", "large total (for talks)"},
     {"? F1", "this help"},
     {"Esc", "close / cancel"},
     {"q Ctrl-C", "quit"},
@@ -713,8 +825,13 @@ static void draw_help(llmem_app *a)
     if (ncol > 3) ncol = 3;
     int per = (n + ncol - 1) / ncol;
     llmem_w_overlay(c, r, "Help: every key (any key closes)", "", 0);
-    for (int i = 0; i < n; i++) {
-        int col = i / per, row = i % per;
+    int col = 0, row = 0;
+    for (int i = 0; i < n; i++, row++) {
+        /* a new column after `per` rows; a heading never ends a column */
+        if (row >= per || (!help_keys[i][0] && row == per - 1 && col + 1 < ncol)) {
+            col++;
+            row = 0;
+        }
         int x = r.x + 2 + col * colw, y = r.y + 1 + row;
         if (y >= r.y + r.h - 1) continue;
         if (!help_keys[i][0]) {
@@ -812,6 +929,54 @@ static void draw_picker(llmem_app *a)
     }
 }
 
+/* The large figure: the per-GPU total in digits five rows tall, its unit,
+ * and whether it fits the chosen GPU, so it reads from the back of a room. */
+static void draw_big(llmem_app *a)
+{
+    llmem_canvas *c = &a->canvas;
+    llmem_rect r = a->big_rect;
+    if (r.w == 0) return;
+    llmem_canvas_box(c, r, "Total memory per GPU", LLMEM_ROLE_FRAME);
+    llmem_rect in = llmem_rect_inner(r);
+    const llmem_glyphs *g = llmem_glyphs_get(c->ascii);
+    char buf[LLM_ERROR_MSG_MAX + 64];
+    if (!a->vm.valid) {
+        snprintf(buf, sizeof buf, "%s impossible: %s", c->ascii ? "x" : "\xe2\x9c\x97", a->vm.err.message);
+        llmem_canvas_text(c, in.x + 2, in.y + 2, in.w - 4, buf, LLMEM_ROLE_WARN, true);
+        return;
+    }
+    double total = a->vm.est.per_gpu.total;
+    int role = LLMEM_ROLE_ACCENT;
+    if (a->vm.gpu && a->vm.gpu_fit_ok) role = a->vm.gpu_fit.fits ? LLMEM_ROLE_OK : LLMEM_ROLE_OVER;
+    char num[32];
+    llm_fmt_bytes_at(num, sizeof num, total, a->units, LLM_SCALE_G, 1, false);
+    int x = in.x + 2;
+    x += llmem_w_big(c, x, in.y, num, role) + 2;
+    llmem_canvas_text(c, x, in.y + LLMEM_BIG_ROWS - 1, 4, llm_units_name(a->units), role, true);
+    x += 6;
+    if (x + 20 > in.x + in.w) return;
+    int tw = in.x + in.w - x - 1;
+    const llm_workload *w = &a->cfg.workload;
+    unsigned long long n = (unsigned long long)w->tp * w->pp * w->dp;
+    snprintf(buf, sizeof buf, "%s, %s weights, %llu GPU%s", llm_mode_name(w->mode), w->weights.name, n,
+             n == 1 ? "" : "s");
+    llmem_canvas_text(c, x, in.y + 1, tw, buf, LLMEM_ROLE_LABEL, false);
+    if (a->vm.gpu && a->vm.gpu_fit_ok) {
+        const llm_fit *f = &a->vm.gpu_fit;
+        char pct[16], mark[8], gname[40];
+        llm_fmt_percent(pct, sizeof pct, f->utilisation, 0);
+        llmem_utf8_encode(f->fits ? g->check : g->cross, mark);
+        llmem_gpu_short_name(a->vm.gpu->name, gname, sizeof gname);
+        snprintf(buf, sizeof buf, "%s %s of one %s", mark, pct, gname);
+        llmem_canvas_text(c, x, in.y + 3, tw, buf, role, true);
+        if (f->fits) snprintf(buf, sizeof buf, "  fits");
+        else if (f->gpus_needed)
+            snprintf(buf, sizeof buf, "  needs %llu GPUs (this layout)", (unsigned long long)f->gpus_needed);
+        else snprintf(buf, sizeof buf, "  does not fit on any count");
+        llmem_canvas_text(c, x, in.y + 4, tw, buf, role, false);
+    }
+}
+
 static void draw_too_small(llmem_app *a)
 {
     llmem_canvas *c = &a->canvas;
@@ -850,6 +1015,7 @@ void llmem_app_render(llmem_app *a, unsigned flags)
     llmem_canvas_clip(&a->canvas, llmem_rect_inner(a->layout.main));
     llmem_views_draw(a, llmem_rect_inner(a->layout.main));
     llmem_canvas_unclip(&a->canvas);
+    draw_big(a);
     switch (a->overlay) {
     case LLMEM_OVERLAY_HELP: draw_help(a); break;
     case LLMEM_OVERLAY_EXPLAIN: draw_explain(a); break;

@@ -106,6 +106,16 @@ typedef struct llmem_app {
     llmem_layout layout;
     llmem_canvas canvas;
     llmem_hitmap hits;
+    /* large total figure ('b'; on in talk mode): a strip under the panels */
+    bool big;
+    llmem_rect big_rect; /* w = 0 when hidden or no room */
+    /* talk mode (demo.c) */
+    bool demo;
+    int demo_step;
+    bool demo_paused; /* a key other than next/back: the timer waits */
+    llm_config demo_start;
+    char demo_start_preset[LLM_ID_MAX];
+    const char *caption;
     bool dragging; /* mouse drag on a slider track */
     int drag_knob;
     unsigned long frames;
@@ -121,6 +131,18 @@ unsigned llmem_app_handle(llmem_app *a, const llmem_event *ev);
 void llmem_app_render(llmem_app *a, unsigned flags);
 /* New canvas size (relayout). */
 bool llmem_app_resize(llmem_app *a, int cols, int rows);
+
+/* Talk mode's timer ran out: the next step (flags), or 0 when paused. */
+unsigned llmem_app_tick(llmem_app *a);
+/* Shows or hides the large total figure (relayout). */
+void llmem_app_set_big(llmem_app *a, bool on);
+
+/* Talk mode (demo.c): a scripted tour of steps.  Going to step i replays the
+ * script from the start, so back and forward always show the same screen. */
+int llmem_demo_steps(void);
+unsigned llmem_demo_goto(llmem_app *a, int step);
+/* Next/back/quit keys of talk mode; 0 when the key is not one of them. */
+unsigned llmem_demo_key(llmem_app *a, int key);
 
 /* Views (views.c): draw the current view into the main area. */
 void llmem_views_draw(llmem_app *a, llmem_rect inner);

@@ -330,6 +330,28 @@ static void svg_escape(FILE *f, uint32_t cp)
     }
 }
 
+/* Eighths of the cell a left block element fills: U+2588 full block = 8,
+ * U+2589 .. U+258F = 7 .. 1; 0 for anything else. */
+static int block_eighths(uint32_t cp)
+{
+    if (cp == 0x2588) return 8;
+    if (cp >= 0x2589 && cp <= 0x258F) return (int)(0x2590 - cp);
+    return 0;
+}
+
+/* Light vertical box lines, which fonts draw a little shorter than a cell:
+ * 1 = the whole height (│ ├ ┤ ┼), 2 = the upper half (╰ ╯ └ ┘ ┴),
+ * 3 = the lower half (╭ ╮ ┌ ┐ ┬); 0 = none. */
+static int vline_part(uint32_t cp)
+{
+    switch (cp) {
+    case 0x2502: case 0x251C: case 0x2524: case 0x253C: return 1;
+    case 0x2570: case 0x256F: case 0x2514: case 0x2518: case 0x2534: return 2;
+    case 0x256D: case 0x256E: case 0x250C: case 0x2510: case 0x252C: return 3;
+    default: return 0;
+    }
+}
+
 /* Resolved colours of a cell under a theme (reverse swaps them). */
 static void cell_rgb(const llmem_theme *t, const llmem_cell *cell, uint32_t *fg, uint32_t *bg,
                      bool *bold)
@@ -353,9 +375,12 @@ static void cell_rgb(const llmem_theme *t, const llmem_cell *cell, uint32_t *fg,
 
 int llmem_canvas_dump_svg(const llmem_canvas *c, const llmem_theme *t, FILE *f)
 {
-    /* Cell size for a 14px monospace font: 8.4 x 17 px, written as tenths. */
-    const int cw10 = 84, ch = 17;
-    int width = (c->cols * cw10 + 9) / 10, height = c->rows * ch;
+    /* Cell size for a 14px monospace font: 8.43 x 17 px, written in
+     * hundredths.  8.43 is DejaVu Sans Mono's advance at 14px (0.602 em), so
+     * a run of glyphs ends where its cells end; every run also starts at its
+     * own column, so other fonts cannot drift far. */
+    const int cw = 843, ch = 17;
+    int width = (c->cols * cw + 99) / 100, height = c->rows * ch;
     fprintf(f,
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
@@ -378,9 +403,32 @@ int llmem_canvas_dump_svg(const llmem_canvas *c, const llmem_theme *t, FILE *f)
                 x++;
             }
             if (bg != t->bg_rgb)
-                fprintf(f, "<rect x=\"%d.%d\" y=\"%d\" width=\"%d.%d\" height=\"%d\" fill=\"#%06x\"/>\n",
-                        x0 * cw10 / 10, x0 * cw10 % 10, y * ch, (x - x0) * cw10 / 10,
-                        (x - x0) * cw10 % 10, ch, bg);
+                fprintf(f, "<rect x=\"%d.%02d\" y=\"%d\" width=\"%d.%02d\" height=\"%d\" fill=\"#%06x\"/>\n",
+                        x0 * cw / 100, x0 * cw % 100, y * ch, (x - x0) * cw / 100,
+                        (x - x0) * cw % 100, ch, bg);
+        }
+        /* Block elements (bars, the large figure) as rectangles in the text
+         * colour: a font's block glyph is shorter than the cell, which would
+         * leave stripes between rows.  The glyph is still written below, so
+         * the text of the SVG is the text of the screen. */
+        for (int x = 0; x < c->cols; x++) {
+            const llmem_cell *cell = &c->cells[(size_t)y * (size_t)c->cols + (size_t)x];
+            int eighths = block_eighths(cell->ch), vl = vline_part(cell->ch);
+            if (!eighths && !vl) continue;
+            uint32_t fg, bg;
+            bool bold;
+            cell_rgb(t, cell, &fg, &bg, &bold);
+            int xh = x * cw;
+            if (eighths) {
+                int wh = cw * eighths / 8;
+                fprintf(f, "<rect x=\"%d.%02d\" y=\"%d\" width=\"%d.%02d\" height=\"%d\" fill=\"#%06x\"/>\n",
+                        xh / 100, xh % 100, y * ch, wh / 100, wh % 100, ch, fg);
+            } else { /* a 1.2 px line through the middle of the cell */
+                int lx = xh + cw / 2 - 60, y0 = vl == 3 ? y * ch + ch / 2 : y * ch;
+                int h = vl == 1 ? ch : ch / 2 + 1;
+                fprintf(f, "<rect x=\"%d.%02d\" y=\"%d\" width=\"1.2\" height=\"%d\" fill=\"#%06x\"/>\n",
+                        lx / 100, lx % 100, y0, h, fg);
+            }
         }
         /* Text: one <text> per row, tspans per run of equal colour and weight;
          * every tspan is placed at its column so fonts cannot drift. */
@@ -391,7 +439,7 @@ int llmem_canvas_dump_svg(const llmem_canvas *c, const llmem_theme *t, FILE *f)
             bool bold;
             cell_rgb(t, cell, &fg, &bg, &bold);
             int x0 = x;
-            fprintf(f, "<tspan x=\"%d.%d\" fill=\"#%06x\"%s>", x0 * cw10 / 10, x0 * cw10 % 10, fg,
+            fprintf(f, "<tspan x=\"%d.%02d\" fill=\"#%06x\"%s>", x0 * cw / 100, x0 * cw % 100, fg,
                     bold ? " font-weight=\"bold\"" : "");
             while (x < c->cols) {
                 const llmem_cell *c2 = &c->cells[(size_t)y * (size_t)c->cols + (size_t)x];

@@ -31,7 +31,8 @@ typedef enum llmem_event_type {
     LLMEM_EV_KEY,
     LLMEM_EV_MOUSE,
     LLMEM_EV_RESIZE, /* cols/rows: the new size */
-    LLMEM_EV_QUIT    /* a signal asked us to stop */
+    LLMEM_EV_QUIT,   /* a signal asked us to stop */
+    LLMEM_EV_TICK    /* talk mode: the timer ran out (headless: <Tick>) */
 } llmem_event_type;
 
 typedef enum llmem_mouse_kind {
@@ -57,6 +58,7 @@ typedef struct llmem_event {
  *   <C-x> (Ctrl + letter, e.g. <C-r> redo, <C-c>)
  *   <Click:X,Y> <Drag:X,Y> <Release:X,Y> <WheelUp:X,Y> <WheelDown:X,Y>  (0-based cell)
  *   <Resize:COLSxROWS>
+ *   <Tick>  (talk mode: the auto-advance timer fires)
  * Parses the next event from *s and advances it; returns 0 at the end, -1 on
  * a malformed escape (*s then points at it). */
 int llmem_keys_next(const char **s, llmem_event *ev);

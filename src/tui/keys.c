@@ -48,6 +48,11 @@ int llmem_keys_next(const char **s, llmem_event *ev)
     size_t len = (size_t)(end - p - 1);
     memcpy(name, p + 1, len);
     name[len] = '\0';
+    if (strcasecmp(name, "tick") == 0) {
+        ev->type = LLMEM_EV_TICK;
+        *s = end + 1;
+        return 1;
+    }
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
         if (strcasecmp(name, named[i].name) == 0) {
             ev->type = LLMEM_EV_KEY;

@@ -43,7 +43,8 @@ static const spec specs[LLMEM_K_COUNT] = {
     [LLMEM_K_DP] = {{"dp", "DP", NULL}, CAND, 1, 65536, 1, 3, true},
     [LLMEM_K_ZERO] = {{"zero", "ZeRO", NULL}, LIN, 0, 3, 1, 3, false},
     [LLMEM_K_GPU] = {{"gpu", "GPU", NULL}, LIST, 0, 0, 1, 4, false},
-    [LLMEM_K_GPUS] = {{"gpus", "GPU count", NULL}, CAND, 0, 65536, 1, 3, true},
+    /* derived: tp x pp x dp; stepping it moves DP (see set_u) */
+    [LLMEM_K_GPUS] = {{"gpus", "GPU count", NULL}, CAND, 1, 65536, 1, 3, true},
     [LLMEM_K_MFU] = {{"mfu", "MFU %", NULL}, LIN, 5, 100, 5, 4, false},
 };
 
@@ -74,7 +75,7 @@ static uint64_t get_u(const llm_config *c, int id)
     case LLMEM_K_PP: return w->pp;
     case LLMEM_K_DP: return w->dp;
     case LLMEM_K_ZERO: return w->zero;
-    case LLMEM_K_GPUS: return w->gpus;
+    case LLMEM_K_GPUS: return (uint64_t)w->tp * w->pp * w->dp;
     case LLMEM_K_MFU: return (uint64_t)llround(w->mfu * 100.0);
     default: return 0;
     }
@@ -105,7 +106,12 @@ static void set_u(llm_config *c, int id, uint64_t v)
     case LLMEM_K_PP: w->pp = to_u32(v); break;
     case LLMEM_K_DP: w->dp = to_u32(v); break;
     case LLMEM_K_ZERO: w->zero = to_u32(v); break;
-    case LLMEM_K_GPUS: w->gpus = to_u32(v); break;
+    case LLMEM_K_GPUS: { /* the count is tp x pp x dp: it moves DP */
+        uint64_t tpp = (uint64_t)w->tp * w->pp;
+        if (tpp == 0) tpp = 1;
+        w->dp = to_u32(v / tpp ? v / tpp : 1);
+        break;
+    }
     case LLMEM_K_MFU: w->mfu = (double)v / 100.0; break;
     default: break;
     }
@@ -212,11 +218,27 @@ static size_t candidates(const llm_config *c, int id, uint64_t *out, size_t cap)
     case LLMEM_K_KV_HEADS: return llmem_divisors(m->heads, s->max, out, cap);
     case LLMEM_K_TP: return llmem_divisors(m->heads, s->max, out, cap);
     case LLMEM_K_PP: return llmem_divisors(m->layers, s->max, out, cap);
-    case LLMEM_K_GPUS: {
-        out[0] = 0; /* auto: tp x pp x dp */
-        return 1 + pow2s(1, s->max, out + 1, cap - 1);
+    case LLMEM_K_GPUS: { /* tp x pp x dp for DP a power of two */
+        uint64_t tpp = (uint64_t)c->workload.tp * c->workload.pp;
+        if (tpp == 0) tpp = 1;
+        size_t n = pow2s(1, s->max, out, cap);
+        for (size_t k = 0; k < n; k++) out[k] *= tpp;
+        return n;
     }
     default: return pow2s(s->min, s->max, out, cap);
+    }
+}
+
+/* The ends of a log-scale candidate slider.  The GPU count's candidates
+ * start at tp x pp, but its track always spans 1 .. 65536 so that 64 GPUs
+ * sit at the same place whatever the layout. */
+static void cand_span(int id, const uint64_t *cand, size_t n, uint64_t *lo, uint64_t *hi)
+{
+    *lo = cand[0] ? cand[0] : (n > 1 ? cand[1] : 1);
+    *hi = cand[n - 1];
+    if (id == LLMEM_K_GPUS) {
+        *lo = 1;
+        if (*hi < specs[id].max) *hi = specs[id].max;
     }
 }
 
@@ -272,11 +294,6 @@ void llmem_knob_value_text(const llm_config *c, const llm_registry *r, int id, c
         return;
     }
     uint64_t v = get_u(c, id);
-    if (id == LLMEM_K_GPUS && v == 0) {
-        uint64_t n = (uint64_t)c->workload.tp * c->workload.pp * c->workload.dp;
-        snprintf(buf, cap, "auto %llu", (unsigned long long)n);
-        return;
-    }
     if (id == LLMEM_K_KV_HEADS && c->model.kv_heads == 0) {
         snprintf(buf, cap, "%llu", (unsigned long long)v);
         return;
@@ -313,8 +330,9 @@ double llmem_knob_pos(const llm_config *c, const llm_registry *r, int id)
         size_t n = candidates(c, id, cand, CAND_MAX);
         if (n < 2) return 0;
         if (s->logscale) {
-            uint64_t lo = cand[0] ? cand[0] : cand[1];
-            return frac_of((double)(v ? v : lo), (double)lo, (double)cand[n - 1], true);
+            uint64_t lo, hi;
+            cand_span(id, cand, n, &lo, &hi);
+            return frac_of((double)(v ? v : lo), (double)lo, (double)hi, true);
         }
         size_t i = 0;
         while (i + 1 < n && cand[i + 1] <= v) i++;
@@ -363,12 +381,21 @@ static void normalise_head_dim(llm_config *c)
         m->head_dim = 0;
 }
 
+/* The engine takes workload.gpus = 0 (tp x pp x dp) or exactly tp x pp x dp.
+ * The GPU count knob is derived from the parallel layout, so once a knob
+ * moves, the count is left to follow it. */
+static void follow_gpus(llm_config *c)
+{
+    c->workload.gpus = 0;
+}
+
 static bool apply_value(llm_config *c, int id, uint64_t v)
 {
     uint64_t old = get_u(c, id);
     if (old == v) return false;
     set_u(c, id, v);
     llmem_knob_snap(c, id, old);
+    follow_gpus(c);
     return true;
 }
 
@@ -489,9 +516,10 @@ bool llmem_knob_set_pos(llm_config *c, const llm_registry *r, int id, double pos
             /* nearest candidate to the position on the same log scale */
             size_t best = 0;
             double bd = 2;
+            uint64_t lo, hi;
+            cand_span(id, cand, n, &lo, &hi);
             for (size_t k = 0; k < n; k++) {
-                uint64_t lo = cand[0] ? cand[0] : (n > 1 ? cand[1] : 1);
-                double p = cand[k] ? frac_of((double)cand[k], (double)lo, (double)cand[n - 1], true) : 0;
+                double p = cand[k] ? frac_of((double)cand[k], (double)lo, (double)hi, true) : 0;
                 double d = fabs(p - pos);
                 if (d < bd) {
                     bd = d;
@@ -527,7 +555,18 @@ llm_code llmem_knob_type(llm_config *c, const llm_registry *r, int id, const cha
     if (is_shape(id)) normalise_head_dim(&next);
     llm_code rc = llm_setting_apply(&next, r, specs[id].info.key, text, err);
     if (rc != LLM_OK) return rc;
+    if (id == LLMEM_K_GPUS) { /* typed count: a multiple of tp x pp, which sets DP */
+        uint64_t want = next.workload.gpus, tpp = (uint64_t)c->workload.tp * c->workload.pp;
+        next = *c;
+        if (want == 0) want = get_u(c, id);
+        if (tpp == 0 || want % tpp != 0 || want / tpp > specs[LLMEM_K_DP].max)
+            return llm_error_set(err, LLM_ERR_USAGE,
+                                 "GPU count %llu: use a multiple of tp x pp = %llu (the count is tp x pp x dp)",
+                                 (unsigned long long)want, (unsigned long long)tpp);
+        set_u(&next, id, want);
+    }
     llmem_knob_snap(&next, id, old);
+    follow_gpus(&next);
     *c = next;
     return LLM_OK;
 }

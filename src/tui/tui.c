@@ -5,6 +5,9 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tui/app.h"
 #include "tui/gpudetect.h"
@@ -29,9 +32,22 @@ static void apply_machine(llmem_app *a, const llmem_tui_opts *o, bool interactiv
     }
 }
 
+/* A dump (0 text, 1 SVG, 2 roles) to path, or to stdout for "-".  Files are
+ * written to a temporary name and renamed, so a reader (a slide deck
+ * watching the file) never sees half a picture. */
 static int write_file(const char *path, const llmem_app *a, int what)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+    bool out = strcmp(path, "-") == 0;
+    /* Only a regular file (or a new one) is replaced by rename: a device or
+     * a pipe (/dev/null, /dev/stdout, a FIFO) is written in place. */
+    struct stat st;
+    bool direct = out || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+    char tmp[4096];
+    if (!direct && snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp) {
+        fprintf(stderr, "llmem: path too long: %s\n", path);
+        return 1;
+    }
+    FILE *f = out ? stdout : fopen(direct ? path : tmp, "w");
     if (!f) {
         fprintf(stderr, "llmem: cannot write %s\n", path);
         return 1;
@@ -39,8 +55,12 @@ static int write_file(const char *path, const llmem_app *a, int what)
     int rc = what == 0   ? llmem_canvas_dump_text(&a->canvas, f)
              : what == 1 ? llmem_canvas_dump_svg(&a->canvas, a->theme, f)
                          : llmem_canvas_dump_roles(&a->canvas, f);
-    if (f != stdout) {
+    if (!out) {
         if (fclose(f) != 0) rc = -1;
+        if (!direct) {
+            if (rc == 0 && rename(tmp, path) != 0) rc = -1;
+            if (rc != 0) remove(tmp);
+        }
     } else {
         fflush(f);
     }
@@ -90,6 +110,13 @@ static int run_headless(const llmem_tui_opts *o)
     return status;
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int run_terminal(const llmem_tui_opts *o)
 {
     char err[256];
@@ -113,15 +140,39 @@ static int run_terminal(const llmem_tui_opts *o)
     llmem_term_set_theme(a.theme);
     unsigned flags = LLMEM_FLAG_RECOMPUTE | LLMEM_FLAG_REDRAW;
     int status = 0;
+    /* Talk mode advances on a timer: the next step is due `period` after the
+     * current one was shown, whatever events came in between. */
+    int period = o->demo_interval_ms ? o->demo_interval_ms : 10000;
+    bool timed = a.demo && period > 0;
+    long long due = timed ? now_ms() + period : 0;
+    int shown_step = a.demo_step;
     for (;;) {
         if (flags & LLMEM_FLAG_THEME) llmem_term_set_theme(a.theme);
         if (flags & (LLMEM_FLAG_REDRAW | LLMEM_FLAG_RECOMPUTE | LLMEM_FLAG_RELAYOUT)) {
             llmem_app_render(&a, flags);
             llmem_term_blit(&a.canvas);
         }
+        if (timed && a.demo_step != shown_step) { /* a key moved the tour: restart the clock */
+            shown_step = a.demo_step;
+            due = now_ms() + period;
+        }
         llmem_event ev;
-        /* Blocks until input or a signal: no timer while idle. */
-        if (!llmem_term_next(&ev, -1)) continue;
+        /* Blocks until input or a signal (or talk mode's timer): no busy loop. */
+        int wait = -1;
+        if (timed) {
+            long long left = due - now_ms();
+            wait = left < 0 ? 0 : left > 60000 ? 60000 : (int)left;
+        }
+        if (!llmem_term_next(&ev, wait)) {
+            if (timed && now_ms() >= due) {
+                flags = llmem_app_tick(&a);
+                due = now_ms() + period; /* paused: look again one period later */
+                shown_step = a.demo_step;
+            } else {
+                flags = 0;
+            }
+            continue;
+        }
         if (ev.type == LLMEM_EV_RESIZE) {
             if (!llmem_app_resize(&a, ev.cols, ev.rows)) {
                 status = 1;

@@ -28,6 +28,10 @@ typedef struct llmem_tui_opts {
     const char *dump_roles;         /* headless: write the colour-role layer here (golden screens) */
     const char *screenshot_dir;     /* where 's' writes; NULL = current directory */
     int max_frames;                 /* headless: stop after this many frames (0 = 10000) */
+    /* Added for screenshots and talk mode (all default to 0/false): */
+    int view;                       /* starting view 1..7 (Memory .. Compare); 0 = Memory */
+    bool big;                       /* start with the large total-memory figure shown */
+    int demo_interval_ms;           /* talk mode: auto-advance period; 0 = 10 s, < 0 = keys only */
 } llmem_tui_opts;
 
 /* Headless: set when the key script is malformed (message for stderr). */

@@ -196,8 +196,8 @@ static void view_memory(llmem_app *a, llmem_rect in)
             if (!f->ok || (ncol == 1 && f->gpu == a->vm.gpu)) continue;
             int cx = in.x + 1 + (shown % ncol) * colw, cy = y + shown / ncol;
             char pct[16], mark[8], item[128];
-            const char *name = f->gpu->name;
-            if (strncmp(name, "NVIDIA ", 7) == 0) name += 7; /* the column is narrow */
+            char name[19]; /* the column is narrow: 18 characters */
+            llmem_gpu_short_name(f->gpu->name, name, sizeof name);
             llm_fmt_percent(pct, sizeof pct, f->fit.utilisation, 0);
             llmem_utf8_encode(f->fit.fits ? g->check : g->cross, mark);
             if (f->fit.fits)
@@ -348,7 +348,7 @@ static void view_compute(llmem_app *a, llmem_rect in)
         ROW("Training FLOPs", "%s for %s tokens%s", b1, b2, w->tokens ? "" : " (20/param)");
     else
         ROW("Train FLOPs", "%s, %s tok", b1, b2);
-    unsigned long long gpus = w->gpus ? w->gpus : (unsigned long long)w->tp * w->pp * w->dp;
+    unsigned long long gpus = (unsigned long long)w->tp * w->pp * w->dp;
     if (a->vm.gpu) {
         llm_fmt_duration(b1, sizeof b1, e->train_seconds);
         llm_fmt_percent(b3, sizeof b3, w->mfu, 0);
@@ -537,7 +537,15 @@ static void view_sweep(llmem_app *a, llmem_rect in)
         char b[32];
         llm_fmt_bytes(b, sizeof b, a->vm.gpu->memory_bytes, a->units);
         snprintf(cap, sizeof cap, "%s %s", a->vm.gpu->id, b);
-        hl[nh++] = (llmem_hline){a->vm.gpu->memory_bytes, cap, LLMEM_ROLE_OVER};
+        hl[nh++] = (llmem_hline){.y = a->vm.gpu->memory_bytes, .label = cap, .role = LLMEM_ROLE_OVER};
+    }
+    char cross[48];
+    if (nh && s.solved && s.solve_found && s.solve_value > 0) { /* the engine's crossing */
+        char b[32];
+        llm_fmt_int(b, sizeof b, s.solve_value);
+        snprintf(cross, sizeof cross, "max %s", b);
+        hl[0].cross_x = (double)s.solve_value;
+        hl[0].cross_label = cross;
     }
     llmem_rect chart = {in.x + 1, in.y + 1, in.w - 2, in.h - 3};
     bool logx = s.axis == LLMEM_SWEEP_SEQ || s.axis == LLMEM_SWEEP_BATCH;

@@ -43,6 +43,59 @@ llm_figure llmem_mem_figure(int i)
     return i >= 0 && i <= LLMEM_MEM_CATS ? f[i] : LLM_FIG_MEM_TOTAL;
 }
 
+void llmem_gpu_short_name(const char *name, char *buf, size_t cap)
+{
+    static const char *const drop[] = {"NVIDIA", "GeForce", "AMD", "Instinct", "Apple", "Intel"};
+    char words[16][32];
+    int n = 0;
+    int depth = 0;
+    for (const char *p = name; *p && n < 16;) {
+        while (*p == ' ') p++;
+        if (!*p) break;
+        size_t len = strcspn(p, " ");
+        bool skip = depth > 0 || *p == '(';
+        for (size_t i = 0; i < len; i++) { /* parenthesised notes */
+            if (p[i] == '(') depth++;
+            if (p[i] == ')' && depth > 0) depth--;
+        }
+        for (size_t i = 0; !skip && i < sizeof drop / sizeof drop[0]; i++)
+            if (strlen(drop[i]) == len && strncmp(p, drop[i], len) == 0) skip = true;
+        if (!skip && len < sizeof words[0]) {
+            memcpy(words[n], p, len);
+            words[n++][len] = '\0';
+        }
+        p += len;
+    }
+    if (cap == 0) return;
+    buf[0] = '\0';
+    if (n == 0) {
+        snprintf(buf, cap, "%.*s", (int)(cap - 1), name);
+        return;
+    }
+    /* the memory size is the last word when it ends in "GB" */
+    const char *last = words[n - 1];
+    size_t ll = strlen(last);
+    bool mem = n > 1 && ll > 2 && strcmp(last + ll - 2, "GB") == 0;
+    int body = mem ? n - 1 : n;
+    for (;;) {
+        size_t need = 0;
+        for (int i = 0; i < body; i++) need += strlen(words[i]) + (i ? 1 : 0);
+        if (mem) need += ll + 1;
+        if (need < cap || body <= 1) break;
+        body--;
+    }
+    size_t at = 0;
+    for (int i = 0; i < body + (mem ? 1 : 0); i++) {
+        const char *w = i < body ? words[i] : last;
+        int k = snprintf(buf + at, cap - at, "%s%s", at ? " " : "", w);
+        if (k < 0 || (size_t)k >= cap - at) {
+            buf[at] = '\0';
+            break;
+        }
+        at += (size_t)k;
+    }
+}
+
 /* The knob an error message is about: the first knob key that appears in it
  * as a whole word. */
 static int blame(const char *msg)
@@ -128,6 +181,7 @@ size_t llmem_vm_techniques(const llm_config *c, const llm_registry *r, llmem_tec
     set(&s, r, "master", "none");
     const char *ones[] = {"tp", "pp", "dp", "vpp", "ep"};
     for (size_t i = 0; i < sizeof ones / sizeof ones[0]; i++) set(&s, r, ones[i], "1");
+    set(&s, r, "gpus", "0"); /* the GPU count follows tp x pp x dp */
     set(&s, r, "zero", "0");
     set(&s, r, "sp", "off");
     set(&s, r, "offload", "none");
@@ -145,8 +199,8 @@ size_t llmem_vm_techniques(const llm_config *c, const llm_registry *r, llmem_tec
             break;
         }
         case 2: {
-            const char *keys[] = {"tp", "pp", "vpp", "dp", "ep", "zero", "sp", "offload"};
-            for (size_t i = 0; i < 8; i++) copy_key(&s, c, r, keys[i]);
+            const char *keys[] = {"tp", "pp", "vpp", "dp", "ep", "zero", "sp", "offload", "gpus"};
+            for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) copy_key(&s, c, r, keys[i]);
             break;
         }
         case 3:
@@ -184,11 +238,19 @@ static void sweep_point(llmem_sweep *s, const llm_config *c, double x, const cha
     s->y[i] = s->ok[i] ? e.per_gpu.total : 0;
 }
 
+/* "512", "4k", "1M".  Written through a wide buffer: a uint64_t can print
+ * longer than a label holds (gcc -Wformat-truncation), and a label is cut,
+ * never overflowed. */
 static void count_label(char *buf, size_t cap, uint64_t v)
 {
-    if (v >= 1048576 && v % 1048576 == 0) snprintf(buf, cap, "%lluM", (unsigned long long)(v >> 20));
-    else if (v >= 1024 && v % 1024 == 0) snprintf(buf, cap, "%lluk", (unsigned long long)(v >> 10));
-    else snprintf(buf, cap, "%llu", (unsigned long long)v);
+    char wide[32];
+    if (v >= 1048576 && v % 1048576 == 0) snprintf(wide, sizeof wide, "%lluM", (unsigned long long)(v >> 20));
+    else if (v >= 1024 && v % 1024 == 0) snprintf(wide, sizeof wide, "%lluk", (unsigned long long)(v >> 10));
+    else snprintf(wide, sizeof wide, "%llu", (unsigned long long)v);
+    size_t n = strlen(wide);
+    if (n >= cap) n = cap - 1;
+    memcpy(buf, wide, n);
+    buf[n] = '\0';
 }
 
 void llmem_vm_sweep(const llm_config *c, const llm_registry *r, llmem_sweep_axis axis,

@@ -36,6 +36,14 @@ typedef struct llmem_vm {
 /* Runs the engine for c; never fails (errors land in vm->err). */
 void llmem_vm_build(llmem_vm *vm, const llm_config *c, const llm_registry *r);
 
+/* A GPU's name short enough for a grid column: vendor and product-line
+ * words ("NVIDIA", "GeForce", "AMD Instinct", "Apple") and parenthesised
+ * notes dropped, the memory size kept: "NVIDIA GeForce RTX 3090 24GB" ->
+ * "RTX 3090 24GB", "Apple M2 Ultra 192GB (unified memory)" -> "M2 Ultra
+ * 192GB".  Whole words only: when still longer than cap - 1, the last words
+ * before the memory size are dropped. */
+void llmem_gpu_short_name(const char *name, char *buf, size_t cap);
+
 /* Memory categories in display order. */
 const char *llmem_mem_name(int i);  /* "Weights", ... */
 int llmem_mem_role(int i);          /* LLMEM_ROLE_WEIGHTS, ... */

@@ -189,6 +189,28 @@ void llmem_w_chart(llmem_canvas *c, llmem_rect r, const llmem_chart *ch, const l
         int yy = YROW(h->y);
         llmem_canvas_text(c, px + pw - lwid, yy > py ? yy - 1 : yy + 1, lwid, h->label, h->role, true);
     }
+    for (size_t i = 0; i < ch->nhlines; i++) { /* the crossings */
+        const llmem_hline *h = &ch->hlines[i];
+        if (!(h->cross_x > 0) || h->y < ymin || h->y > ymax) continue;
+        if (h->cross_x < ch->x[0] || h->cross_x > ch->x[ch->n - 1]) continue;
+        int xx = XCOL(h->cross_x), yy = YROW(h->y);
+        llmem_canvas_put(c, xx, yy, c->ascii ? 'X' : 0x2716, LLMEM_ROLE_ACCENT, true);
+        if (!h->cross_label) continue;
+        /* the label next to the mark, on the first side with blank cells
+         * (never over the curve): above-left, below-left, above-right, below-right */
+        int lwid = llmem_utf8_width(h->cross_label);
+        const int cand[4][2] = {{xx - 1 - lwid, yy - 1}, {xx - 1 - lwid, yy + 1},
+                                {xx + 2, yy - 1},        {xx + 2, yy + 1}};
+        for (int k = 0; k < 4; k++) {
+            int lx = cand[k][0], ly = cand[k][1];
+            if (lx < px || lx + lwid > px + pw || ly < py || ly >= py + ph) continue;
+            bool blank = true;
+            for (int q = 0; q < lwid && blank; q++) blank = llmem_canvas_at(c, lx + q, ly)->ch == ' ';
+            if (!blank) continue;
+            llmem_canvas_text(c, lx, ly, lwid, h->cross_label, LLMEM_ROLE_ACCENT, true);
+            break;
+        }
+    }
 #undef YROW
 #undef XCOL
 }
@@ -214,4 +236,49 @@ void llmem_w_overlay(llmem_canvas *c, llmem_rect r, const char *title, const cha
         line++;
         p = e ? e + 1 : NULL;
     }
+}
+
+/* ---- large figures ------------------------------------------------------ */
+
+/* 3x5 pixel font, one row per string, '#' = on. */
+static const char *const big_font[10][LLMEM_BIG_ROWS] = {
+    {"###", "# #", "# #", "# #", "###"}, {" # ", "## ", " # ", " # ", "###"},
+    {"###", "  #", "###", "#  ", "###"}, {"###", "  #", "###", "  #", "###"},
+    {"# #", "# #", "###", "  #", "  #"}, {"###", "#  ", "###", "  #", "###"},
+    {"###", "#  ", "###", "# #", "###"}, {"###", "  #", "  #", "  #", "  #"},
+    {"###", "# #", "###", "# #", "###"}, {"###", "# #", "###", "  #", "###"},
+};
+
+static int big_char_width(char ch)
+{
+    return ch == '.' ? 2 : 6;
+}
+
+int llmem_w_big_width(const char *text)
+{
+    int w = 0;
+    for (const char *p = text; *p; p++) w += big_char_width(*p) + (p[1] ? 1 : 0);
+    return w;
+}
+
+int llmem_w_big(llmem_canvas *c, int x, int y, const char *text, int role)
+{
+    uint32_t px = c->ascii ? '#' : 0x2588;
+    int cx = x;
+    for (const char *p = text; *p; p++) {
+        if (*p >= '0' && *p <= '9') {
+            const char *const *g = big_font[*p - '0'];
+            for (int r = 0; r < LLMEM_BIG_ROWS; r++)
+                for (int k = 0; k < 3; k++)
+                    if (g[r][k] == '#') {
+                        llmem_canvas_put(c, cx + 2 * k, y + r, px, role, true);
+                        llmem_canvas_put(c, cx + 2 * k + 1, y + r, px, role, true);
+                    }
+        } else if (*p == '.') {
+            llmem_canvas_put(c, cx, y + LLMEM_BIG_ROWS - 1, px, role, true);
+            llmem_canvas_put(c, cx + 1, y + LLMEM_BIG_ROWS - 1, px, role, true);
+        }
+        cx += big_char_width(*p) + (p[1] ? 1 : 0);
+    }
+    return cx - x;
 }

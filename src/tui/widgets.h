@@ -48,6 +48,10 @@ typedef struct llmem_hline {
     double y;
     const char *label;
     int role;
+    /* where the curve crosses the line (0 = not shown): a mark on the line
+     * at x = cross_x and cross_label under it */
+    double cross_x;
+    const char *cross_label;
 } llmem_hline;
 
 typedef struct llmem_chart {
@@ -70,5 +74,15 @@ void llmem_w_chart(llmem_canvas *c, llmem_rect r, const llmem_chart *ch, const l
  * `text` (separated by '\n') from `first` on are drawn inside. */
 void llmem_w_overlay(llmem_canvas *c, llmem_rect r, const char *title, const char *text,
                      int first);
+
+/* Large figures for talks: digits five rows tall, drawn as 3x5 pixel glyphs
+ * with each pixel two cells wide (one column between characters).  Draws
+ * the characters "0123456789" and "." (a one-pixel dot); anything else is a
+ * blank of a digit's width.  Pixels are the full block, or '#' when the
+ * canvas is ASCII.  Returns the columns used; llmem_w_big_width says how
+ * many without drawing. */
+#define LLMEM_BIG_ROWS 5
+int llmem_w_big(llmem_canvas *c, int x, int y, const char *text, int role);
+int llmem_w_big_width(const char *text);
 
 #endif

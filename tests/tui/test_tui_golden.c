@@ -27,49 +27,57 @@ typedef struct screen {
     int cols, rows;
     const char *theme;
     bool ascii;
+    bool demo; /* talk mode (--demo) */
 } screen;
 
 static const screen screens[] = {
-    {"memory-80x24-dark", "llama-3-8b", "1", 80, 24, "dark", false},
-    {"memory-120x36-dark", "llama-3-8b", "1", 120, 36, "dark", false},
-    {"memory-80x24-mono", "llama-3-8b", "1", 80, 24, "mono", false},
-    {"memory-120x36-mono", "llama-3-8b", "1", 120, 36, "mono", false},
-    {"params-80x24-dark", "llama-3-8b", "2", 80, 24, "dark", false},
-    {"params-120x36-dark", "llama-3-8b", "2", 120, 36, "dark", false},
-    {"params-80x24-mono", "llama-3-8b", "2", 80, 24, "mono", false},
-    {"params-120x36-mono", "llama-3-8b", "2", 120, 36, "mono", false},
-    {"compute-80x24-dark", "llama-3-8b", "3", 80, 24, "dark", false},
-    {"compute-120x36-dark", "llama-3-8b", "3", 120, 36, "dark", false},
-    {"compute-80x24-mono", "llama-3-8b", "3", 80, 24, "mono", false},
-    {"compute-120x36-mono", "llama-3-8b", "3", 120, 36, "mono", false},
-    {"scaling-80x24-dark", "llama-3-8b", "4", 80, 24, "dark", false},
-    {"scaling-120x36-dark", "llama-3-8b", "4", 120, 36, "dark", false},
-    {"scaling-80x24-mono", "llama-3-8b", "4", 80, 24, "mono", false},
-    {"scaling-120x36-mono", "llama-3-8b", "4", 120, 36, "mono", false},
-    {"techniques-80x24-dark", "llama-3-8b", "5", 80, 24, "dark", false},
-    {"techniques-120x36-dark", "llama-3-8b", "5", 120, 36, "dark", false},
-    {"techniques-80x24-mono", "llama-3-8b", "5", 80, 24, "mono", false},
-    {"techniques-120x36-mono", "llama-3-8b", "5", 120, 36, "mono", false},
-    {"sweep-80x24-dark", "llama-3-8b", "6", 80, 24, "dark", false},
-    {"sweep-120x36-dark", "llama-3-8b", "6", 120, 36, "dark", false},
-    {"sweep-80x24-mono", "llama-3-8b", "6", 80, 24, "mono", false},
-    {"sweep-120x36-mono", "llama-3-8b", "6", 120, 36, "mono", false},
+    {"memory-80x24-dark", "llama-3-8b", "1", 80, 24, "dark", false, false},
+    {"memory-120x36-dark", "llama-3-8b", "1", 120, 36, "dark", false, false},
+    {"memory-80x24-mono", "llama-3-8b", "1", 80, 24, "mono", false, false},
+    {"memory-120x36-mono", "llama-3-8b", "1", 120, 36, "mono", false, false},
+    {"params-80x24-dark", "llama-3-8b", "2", 80, 24, "dark", false, false},
+    {"params-120x36-dark", "llama-3-8b", "2", 120, 36, "dark", false, false},
+    {"params-80x24-mono", "llama-3-8b", "2", 80, 24, "mono", false, false},
+    {"params-120x36-mono", "llama-3-8b", "2", 120, 36, "mono", false, false},
+    {"compute-80x24-dark", "llama-3-8b", "3", 80, 24, "dark", false, false},
+    {"compute-120x36-dark", "llama-3-8b", "3", 120, 36, "dark", false, false},
+    {"compute-80x24-mono", "llama-3-8b", "3", 80, 24, "mono", false, false},
+    {"compute-120x36-mono", "llama-3-8b", "3", 120, 36, "mono", false, false},
+    {"scaling-80x24-dark", "llama-3-8b", "4", 80, 24, "dark", false, false},
+    {"scaling-120x36-dark", "llama-3-8b", "4", 120, 36, "dark", false, false},
+    {"scaling-80x24-mono", "llama-3-8b", "4", 80, 24, "mono", false, false},
+    {"scaling-120x36-mono", "llama-3-8b", "4", 120, 36, "mono", false, false},
+    {"techniques-80x24-dark", "llama-3-8b", "5", 80, 24, "dark", false, false},
+    {"techniques-120x36-dark", "llama-3-8b", "5", 120, 36, "dark", false, false},
+    {"techniques-80x24-mono", "llama-3-8b", "5", 80, 24, "mono", false, false},
+    {"techniques-120x36-mono", "llama-3-8b", "5", 120, 36, "mono", false, false},
+    {"sweep-80x24-dark", "llama-3-8b", "6", 80, 24, "dark", false, false},
+    {"sweep-120x36-dark", "llama-3-8b", "6", 120, 36, "dark", false, false},
+    {"sweep-80x24-mono", "llama-3-8b", "6", 80, 24, "mono", false, false},
+    {"sweep-120x36-mono", "llama-3-8b", "6", 120, 36, "mono", false, false},
     /* Compare: pin, one layer more, then the view */
-    {"compare-80x24-dark", "llama-3-8b", "c<Right>7", 80, 24, "dark", false},
-    {"compare-120x36-dark", "llama-3-8b", "c<Right>7", 120, 36, "dark", false},
-    {"compare-80x24-mono", "llama-3-8b", "c<Right>7", 80, 24, "mono", false},
-    {"compare-120x36-mono", "llama-3-8b", "c<Right>7", 120, 36, "mono", false},
+    {"compare-80x24-dark", "llama-3-8b", "c<Right>7", 80, 24, "dark", false, false},
+    {"compare-120x36-dark", "llama-3-8b", "c<Right>7", 120, 36, "dark", false, false},
+    {"compare-80x24-mono", "llama-3-8b", "c<Right>7", 80, 24, "mono", false, false},
+    {"compare-120x36-mono", "llama-3-8b", "c<Right>7", 120, 36, "mono", false, false},
     /* overlays and states */
-    {"help-80x24-dark", "llama-3-8b", "?", 80, 24, "dark", false},
-    {"help-120x36-contrast", "llama-3-8b", "?", 120, 36, "contrast", false},
-    {"presets-120x36-dark", "llama-3-8b", "p", 120, 36, "dark", false},
-    {"presets-filter-80x24-dark", "llama-3-8b", "pmixtral", 80, 24, "dark", false},
-    {"explain-120x36-dark", "llama-3-8b", "e", 120, 36, "dark", false},
-    {"impossible-120x36-dark", "llama-3-8b", "jj=7<Enter>", 120, 36, "dark", false},
-    {"toosmall-60x20-dark", "llama-3-8b", "", 60, 20, "dark", false},
-    {"ascii-80x24-mono", "llama-3-8b", "", 80, 24, "mono", true},
-    {"illustrative-120x36-light", "claude-class-small", "", 120, 36, "light", false},
-    {"illustrative-params-80x24-light", "claude-class-small", "2", 80, 24, "light", false},
+    {"help-80x24-dark", "llama-3-8b", "?", 80, 24, "dark", false, false},
+    {"help-120x36-contrast", "llama-3-8b", "?", 120, 36, "contrast", false, false},
+    {"presets-120x36-dark", "llama-3-8b", "p", 120, 36, "dark", false, false},
+    {"presets-filter-80x24-dark", "llama-3-8b", "pmixtral", 80, 24, "dark", false, false},
+    {"explain-120x36-dark", "llama-3-8b", "e", 120, 36, "dark", false, false},
+    {"impossible-120x36-dark", "llama-3-8b", "jj=7<Enter>", 120, 36, "dark", false, false},
+    {"toosmall-60x20-dark", "llama-3-8b", "", 60, 20, "dark", false, false},
+    {"ascii-80x24-mono", "llama-3-8b", "", 80, 24, "mono", true, false},
+    {"illustrative-120x36-light", "claude-class-small", "", 120, 36, "light", false, false},
+    {"illustrative-params-80x24-light", "claude-class-small", "2", 80, 24, "light", false, false},
+    /* the large total figure ('b') */
+    {"big-120x36-dark", "llama-3-8b", "b", 120, 36, "dark", false, false},
+    {"big-ascii-80x24-mono", "llama-3-8b", "b", 80, 24, "mono", true, false},
+    /* talk mode: first step, the Sweep step, compact, paused */
+    {"demo-120x36-contrast", "llama-3-8b", "", 120, 36, "contrast", false, true},
+    {"demo-sweep-120x36-contrast", "llama-3-8b", "       ", 120, 36, "contrast", false, true},
+    {"demo-80x24-mono", "llama-3-8b", "    g", 80, 24, "mono", false, true},
 };
 
 static int setup(void **state)
@@ -148,6 +156,7 @@ static void run_one(const screen *s)
     o.dump_roles = roles;
     o.detect_gpus = -1;
     o.ascii = s->ascii;
+    o.demo = s->demo;
     assert_int_equal(llmem_tui_run(&o), 0);
     char *got_t = slurp(txt), *got_r = slurp(roles);
     assert_non_null(got_t);

@@ -2,6 +2,8 @@
  * an existing file) that loads back with the same shape; 's' writes the
  * screen as SVG and text into the screenshot directory. */
 #include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -138,11 +140,79 @@ static void test_screenshot(void **state)
     assert_true(params);
 }
 
+/* Two shots in a row never overwrite each other (the same second gets a
+ * "-2" name), and the status line names the files by their full path. */
+static void test_screenshot_twice_full_path(void **state)
+{
+    (void)state;
+    char shots[300], real[PATH_MAX];
+    snprintf(shots, sizeof shots, "%s/shots2", dir);
+    mkdir(shots, 0700);
+    assert_int_equal(run("ss", shots), 0);
+    DIR *d = opendir(shots);
+    assert_non_null(d);
+    int svg = 0, txt = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        size_t n = strlen(e->d_name);
+        if (n > 4 && strcmp(e->d_name + n - 4, ".svg") == 0) svg++;
+        if (n > 4 && strcmp(e->d_name + n - 4, ".txt") == 0) txt++;
+    }
+    closedir(d);
+    assert_int_equal(svg, 2);
+    assert_int_equal(txt, 2);
+    /* the final screen's status line: "screenshot: /full/path/llmem-...svg and .txt" */
+    assert_non_null(realpath(shots, real));
+    char want[PATH_MAX + 32], path[300], line[2048];
+    snprintf(want, sizeof want, " screenshot: %s/llmem-", real);
+    snprintf(path, sizeof path, "%s/screen.txt", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    bool found = false;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, want, strlen(want)) == 0 && strstr(line, ".svg and .txt")) found = true;
+    fclose(f);
+    assert_true(found);
+}
+
+/* --dump-screen to something that is not a regular file (here a FIFO, as
+ * /dev/null or /dev/stdout would be) writes into it: it is never replaced
+ * by a rename of a temporary file. */
+static void test_dump_to_fifo(void **state)
+{
+    (void)state;
+    char fifo[300];
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    int rd = open(fifo, O_RDONLY | O_NONBLOCK); /* a reader, so the writer does not block */
+    assert_true(rd >= 0);
+    llmem_tui_opts o;
+    memset(&o, 0, sizeof o);
+    const llm_preset *p = llm_registry_find(&reg, "llama-3-8b");
+    llm_config_from_preset(&o.config, p);
+    o.registry = &reg;
+    o.cols = 80;
+    o.rows = 24;
+    o.detect_gpus = -1;
+    o.dump_screen = fifo; /* 24 short lines: well inside a pipe's buffer */
+    assert_int_equal(llmem_tui_run(&o), 0);
+    char buf[8192];
+    ssize_t n = read(rd, buf, sizeof buf - 1);
+    close(rd);
+    assert_true(n > 0);
+    buf[n] = '\0';
+    assert_non_null(strstr(buf, "Settings"));
+    struct stat st;
+    assert_int_equal(stat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_save_as_preset),
         cmocka_unit_test(test_screenshot),
+        cmocka_unit_test(test_screenshot_twice_full_path),
+        cmocka_unit_test(test_dump_to_fifo),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

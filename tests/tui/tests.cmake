@@ -1,9 +1,11 @@
 # Explorer tests beyond the cmocka programs (included by tests/CMakeLists.txt).
+#  - the screenshot generator (screenshots/generate.sh) run into a temporary
+#    directory: valid SVGs that render and show the text dump's text (tui).
 #  - tmux end-to-end runs of the real binary (label tui); skipped, visibly,
 #    when tmux is not installed (.ci/run installs it).
 #  - a valgrind run of a scripted headless session (label slow).
 find_program(LLMEM_TMUX tmux)
-foreach(case main signals colours machine)
+foreach(case main signals colours machine demo)
   if(LLMEM_TMUX)
     add_test(NAME tui_tmux_${case}
              COMMAND ${LLMEM_TEST_SOURCE_DIR}/tui/tmux_e2e.sh $<TARGET_FILE:llmem> ${case})
@@ -12,6 +14,17 @@ foreach(case main signals colours machine)
   endif()
   set_tests_properties(tui_tmux_${case} PROPERTIES LABELS tui TIMEOUT 180 SKIP_RETURN_CODE 77)
 endforeach()
+
+# Debian's python3 (not a pyenv one on PATH): only the standard library.
+find_program(LLMEM_SYS_PYTHON3 python3 PATHS /usr/bin NO_DEFAULT_PATH)
+if(LLMEM_SYS_PYTHON3)
+  add_test(NAME tui_screenshots
+           COMMAND ${LLMEM_SYS_PYTHON3} ${LLMEM_TEST_SOURCE_DIR}/tui/check_screenshots.py
+                   ${PROJECT_SOURCE_DIR}/screenshots/generate.sh $<TARGET_FILE:llmem>)
+else()
+  add_test(NAME tui_screenshots COMMAND sh -c "echo '/usr/bin/python3 not installed'; exit 77")
+endif()
+set_tests_properties(tui_screenshots PROPERTIES LABELS tui TIMEOUT 300 SKIP_RETURN_CODE 77)
 
 find_program(LLMEM_VALGRIND valgrind)
 # Every view, every overlay, typed entry, undo/redo, themes, units, mouse and

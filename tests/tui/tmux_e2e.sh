@@ -4,7 +4,7 @@
 # sleeps); the tmux server is always killed.
 #
 #   tmux_e2e.sh LLMEM_BINARY [case]
-# cases: main (default), signals, colours, machine
+# cases: main (default), signals, colours, machine, demo
 set -u
 BIN=$1
 CASE=${2:-main}
@@ -68,7 +68,7 @@ exec sleep 600
 EOS
     chmod +x "$TMP/run.sh"
     T -f /dev/null new-session -d -s e2e -x "$cols" -y "$rows" \
-        env TERM="${E2E_TERM:-xterm-256color}" ${NOCOLOR:+NO_COLOR=1} LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME="$TMP/config" \
+        env TERM="${E2E_TERM:-xterm-256color}" ${NOCOLOR:+NO_COLOR=1} ${DEMO_SECONDS:+LLMEM_DEMO_SECONDS=$DEMO_SECONDS} LANG=C.UTF-8 LC_ALL=C.UTF-8 XDG_CONFIG_HOME="$TMP/config" \
         HOME="$TMP" PATH="${E2E_PATH:-$PATH}" "$TMP/run.sh" "$BIN" "$@"
     T set -g window-size manual
 }
@@ -218,6 +218,31 @@ EOS
     check "machine GPU preselected" "GPU        NVIDIA H100 SXM5 80GB"
     T send-keys -t e2e q
     restored "q" 0
+    ;;
+demo)
+    # talk mode in a 120x36 pane: the timer advances (1 s here), keys step
+    # forward and back, Enter pauses, q exits cleanly
+    DEMO_SECONDS=1 start 120 36 --demo
+    check "talk mode first step" "talk mode 1/"
+    check "caption line" "Llama 3 8B, full training in bf16"
+    check "large figure" "Total memory per GPU"
+    check "timer advances the tour" "talk mode 2/"
+    T send-keys -t e2e Enter
+    check "Enter pauses" "(paused)"
+    # (wait_for uses $n: the step goes in $st)
+    st=$(T capture-pane -p -t e2e | sed -n 's/.*talk mode \([0-9]*\)\/.*/\1/p' | tail -1)
+    T send-keys -t e2e Space
+    check "Space: next step" "talk mode $((st + 1))/"
+    T send-keys -t e2e Right
+    check "Right: next step" "talk mode $((st + 2))/"
+    T send-keys -t e2e Left
+    check "Left: back" "talk mode $((st + 1))/"
+    # still paused: one and a half periods later the step has not moved
+    sleep 1.5
+    T capture-pane -p -t e2e | grep -F -q "talk mode $((st + 1))/" && ok "paused: the timer waits" \
+        || fail "paused, but the step moved"
+    T send-keys -t e2e q
+    restored "talk mode q" 0
     ;;
 esac
 [ "$fails" = 0 ] && echo "all passed" || echo "$fails failed"

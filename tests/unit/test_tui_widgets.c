@@ -1,6 +1,7 @@
 /* Widgets drawn into a canvas and compared as strings.  Every expected
  * string is written by hand from the widget's specification in widgets.h /
  * canvas.h (the arithmetic is in the comments), not copied from output. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -277,6 +278,32 @@ static void test_svg_blocks(void **state)
     llmem_canvas_free(&c);
 }
 
+/* A capacity line with a crossing: the mark sits on the line at the
+ * crossing's column, and the label goes where the cells are blank.
+ * Points (1,1) (2,2) (3,3) (4,4) on linear axes, line at y = 2.5 crossed at
+ * x = 2.5: halfway along the plot. */
+static void test_chart_crossing(void **state)
+{
+    (void)state;
+    llmem_canvas c;
+    assert_true(llmem_canvas_init(&c, 40, 12));
+    c.ascii = true;
+    const double xs[] = {1, 2, 3, 4}, ys[] = {1, 2, 3, 4};
+    llmem_hline h = {.y = 2.5, .label = NULL, .role = LLMEM_ROLE_OVER, .cross_x = 2.5, .cross_label = "max"};
+    llmem_chart ch = {xs, ys, NULL, 4, false, false, 1, 4, &h, 1, -1, NULL, NULL, NULL};
+    llmem_w_chart(&c, (llmem_rect){0, 0, 40, 12}, &ch, llmem_glyphs_get(true));
+    /* plot: x from column 11, 29 columns wide; rows 0..9 (two rows for the axis) */
+    int px = 11, pw = 29, ph = 10;
+    int col = px + (int)lround(0.5 * (pw - 1)), row = ph - 1 - (int)lround(0.5 * (ph - 1));
+    assert_int_equal(llmem_canvas_at(&c, col, row)->ch, 'X');
+    assert_int_equal(llmem_canvas_at(&c, col, row)->role, LLMEM_ROLE_ACCENT);
+    /* the label: above the line, ending just left of the mark (blank there:
+     * the rising curve is below the line on the left) */
+    assert_int_equal(llmem_canvas_at(&c, col - 4, row - 1)->ch, 'm');
+    assert_int_equal(llmem_canvas_at(&c, col - 2, row - 1)->ch, 'x');
+    llmem_canvas_free(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -285,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_box_and_text), cmocka_unit_test(test_roles_layer),
         cmocka_unit_test(test_svg),        cmocka_unit_test(test_key_script),
         cmocka_unit_test(test_big_figure), cmocka_unit_test(test_svg_blocks),
+        cmocka_unit_test(test_chart_crossing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
