@@ -215,9 +215,21 @@ static int map_key(int ch)
     }
 }
 
+/* When press and release reach ncurses in one read (a quick click over SSH
+ * often arrives in one packet), it reports only the release.  A release with
+ * no press before it is delivered as a press followed by that release. */
+static bool button_down;
+static bool release_pending;
+static llmem_event pending_release;
+
 /* One pending input from curses, if any. */
 static bool read_curses(llmem_event *ev)
 {
+    if (release_pending) {
+        release_pending = false;
+        *ev = pending_release;
+        return true;
+    }
     wint_t wch;
     int rc = get_wch(&wch);
     if (rc == ERR) return false;
@@ -240,6 +252,16 @@ static bool read_curses(llmem_event *ev)
         else if (me.bstate & BUTTON5_PRESSED) ev->mouse = LLMEM_MOUSE_WHEEL_DOWN;
         else if (me.bstate & REPORT_MOUSE_POSITION) ev->mouse = LLMEM_MOUSE_DRAG;
         else return false;
+        if (ev->mouse == LLMEM_MOUSE_PRESS) button_down = true;
+        if (ev->mouse == LLMEM_MOUSE_RELEASE) {
+            if (!button_down) {
+                pending_release = *ev;
+                release_pending = true;
+                ev->mouse = LLMEM_MOUSE_PRESS;
+                return true;
+            }
+            button_down = false;
+        }
         return true;
     }
     ev->type = LLMEM_EV_KEY;

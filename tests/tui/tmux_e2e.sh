@@ -79,6 +79,12 @@ click() {
     T send-keys -t e2e -l "$(printf '\033[<0;%d;%dm' $(($1 + 1)) $(($2 + 1)))"
 }
 
+# Press and release in one write: ncurses then reports only the release
+# (a quick click over SSH often arrives so); it must still act as a click.
+click_fast() {
+    T send-keys -t e2e -l "$(printf '\033[<0;%d;%dM\033[<0;%d;%dm' $(($1 + 1)) $(($2 + 1)) $(($1 + 1)) $(($2 + 1)))"
+}
+
 restored() {
     check "$1: exit status $2, terminal modes restored" "EXIT=$2 STTY=same"
     alt=$(T display -p -t e2e '#{alternate_on}')
@@ -143,6 +149,12 @@ main)
     y=$(T capture-pane -p -t e2e | grep -n " Batch " | head -1 | cut -d: -f1)
     click 3 $((y - 1))
     check "mouse click selects a slider" "▶Batch"
+    # mouse: press and release in one write still click ("6 Sweep" tab)
+    x=$(T capture-pane -p -t e2e | sed -n 2p | awk '{print index($0, "6 Sweep")}')
+    click_fast "$x" 1
+    check "coalesced press+release clicks a view name" "─ Sweep ─"
+    T send-keys -t e2e 5
+    check "back to Techniques" "─ Techniques ─"
     # resize: 80x24 (compact), 60x20 (too small), 200x60 (full)
     T resize-window -t e2e -x 80 -y 24
     check "compact at 80x24 (short Techniques header)" "per GPU, naive → current"
