@@ -248,5 +248,8 @@ void llmem_report_csv(FILE *f, const llmem_report *r);
 void llmem_report_md(FILE *f, const llmem_report *r);
 /* The worked calculation of every figure (llm_explain), as plain text. */
 void llmem_report_explain(FILE *f, const llmem_report *r, bool markdown);
+/* One figure's trace into *buf (grown with realloc when too small); false when
+ * memory runs out. */
+bool llmem_report_explain_figure(const llmem_report *r, llm_figure fig, char **buf, size_t *cap);
 
 #endif

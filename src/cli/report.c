@@ -283,23 +283,28 @@ void llmem_report_csv(FILE *f, const llmem_report *r)
 }
 
 /* ---- --explain: the worked calculation of each figure -------------------- */
-void llmem_report_explain(FILE *f, const llmem_report *r, bool markdown)
+bool llmem_report_explain_figure(const llmem_report *r, llm_figure fig, char **buf, size_t *cap)
 {
     const llm_config *c = &r->m->cfg;
+    size_t want = llm_explain(&c->model, &c->workload, r->m->gpu, fig, *buf, *cap);
+    if (want < *cap) return true;
+    char *bigger = realloc(*buf, want + 1);
+    if (!bigger) return false;
+    *buf = bigger;
+    *cap = want + 1;
+    llm_explain(&c->model, &c->workload, r->m->gpu, fig, *buf, *cap);
+    return true;
+}
+
+void llmem_report_explain(FILE *f, const llmem_report *r, bool markdown)
+{
     size_t cap = 16384;
     char *buf = malloc(cap);
     if (!buf) return;
     fputs(markdown ? "### Worked calculation\n" : "Worked calculation\n==================\n", f);
     for (int i = 0; i < LLM_FIG_COUNT; i++) {
         llm_figure fig = (llm_figure)i;
-        size_t want = llm_explain(&c->model, &c->workload, r->m->gpu, fig, buf, cap);
-        if (want >= cap) {
-            char *bigger = realloc(buf, want + 1);
-            if (!bigger) break;
-            buf = bigger;
-            cap = want + 1;
-            llm_explain(&c->model, &c->workload, r->m->gpu, fig, buf, cap);
-        }
+        if (!llmem_report_explain_figure(r, fig, &buf, &cap)) break;
         if (!buf[0]) continue;
         /* The trace names its figure on its first line; Markdown makes that a heading. */
         const char *name = llm_figure_name(fig);

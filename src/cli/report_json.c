@@ -151,21 +151,13 @@ static void fit_item(llmem_json *j, const llm_config *c, const llm_gpu *g)
 
 static void explain_obj(llmem_json *j, const llmem_report *r)
 {
-    const llm_config *c = &r->m->cfg;
     size_t cap = 16384;
     char *buf = malloc(cap);
     if (!buf) return;
     llmem_json_obj(j, "explain");
     for (int i = 0; i < LLM_FIG_COUNT; i++) {
         llm_figure fig = (llm_figure)i;
-        size_t want = llm_explain(&c->model, &c->workload, r->m->gpu, fig, buf, cap);
-        if (want >= cap) {
-            char *bigger = realloc(buf, want + 1);
-            if (!bigger) break;
-            buf = bigger;
-            cap = want + 1;
-            llm_explain(&c->model, &c->workload, r->m->gpu, fig, buf, cap);
-        }
+        if (!llmem_report_explain_figure(r, fig, &buf, &cap)) break;
         llmem_json_str(j, llm_figure_name(fig), buf);
     }
     llmem_json_end_obj(j);
