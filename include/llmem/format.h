@@ -60,7 +60,8 @@ size_t llm_fmt_bytes_delta(char *buf, size_t cap, double bytes, llm_units u);
 /* A count with decimal prefixes K/M/B/T and the precision of a table:
  * two decimals below 100, one from 100 up: 8030261248 -> "8.03 B",
  * 124439808 -> "124.4 M", 175e9 -> "175.0 B"; below 1000 the whole number:
- * "768".  Used for parameter counts and token counts. */
+ * "768"; from 1000 T up exponent form with three digits: 4.36e15 ->
+ * "4.36e15".  Used for parameter counts and token counts. */
 size_t llm_fmt_count(char *buf, size_t cap, double n);
 
 /* FLOPs: below 10^18 with SI prefixes and three significant digits
@@ -84,6 +85,11 @@ size_t llm_fmt_int(char *buf, size_t cap, uint64_t n);
 
 /* A fraction as a percentage: (0.7412, 0) -> "74%", (0.4, 1) -> "40.0%". */
 size_t llm_fmt_percent(char *buf, size_t cap, double fraction, int decimals);
+/* Memory use against a capacity, where the side of 100% is the verdict:
+ * whole percent ("74%", "370%"), one decimal from 99% to 101% ("99.6%",
+ * "100.4%"), never rounded across 100% (1.000003 -> "100.1%", 0.99996 ->
+ * "100.0%"), and exponent form from 100,000% up ("5.81e14%"). */
+size_t llm_fmt_use(char *buf, size_t cap, double fraction);
 
 /* Fast decimal digits of n (no separators) into buf, which must hold 21
  * bytes; returns the length and NUL-terminates.  For streaming output. */

@@ -40,6 +40,9 @@ typedef struct llm_preset {
     bool has_workload;     /* the preset carried a default workload */
     llm_workload workload; /* llm_workload_default() with the preset's overrides */
     char gpu[LLM_ID_MAX];  /* the workload's `gpu:` (a registry GPU id); "" = none */
+    char teacher[LLM_ID_MAX]; /* the workload's `teacher:` (a preset id); "" = none.
+                                 workload.teacher holds its shape once the registry
+                                 knows that preset (resolved after each load) */
     uint64_t params_published; /* 0 = none published */
     bool params_exact;         /* the published count is exact (not rounded) */
     char origin[LLM_ERROR_PATH_MAX]; /* "builtin:llama.yaml", a path, "hf-cache:<dir>" */
@@ -96,8 +99,9 @@ llm_code llm_registry_scan_hf_cache(llm_registry *r, llm_error *err);
 /* Writes a preset file that loads back identically; via a temporary file and
  * rename; refuses to replace an existing file unless overwrite is true
  * (LLM_ERR_EXISTS, the file untouched).  Every model field is written, and
- * the workload (when has_workload) as settings.  Not saved: a distillation
- * teacher (the file says so in a comment) and `origin`. */
+ * the workload (when has_workload) as settings, the distillation teacher as
+ * `teacher: ID`.  Not saved: `origin`, and a teacher given only as a shape
+ * without a preset id (the file says so in a comment). */
 llm_code llm_preset_save(const char *path, const llm_preset *p, bool overwrite, llm_error *err);
 /* The same YAML text in a malloc'd, NUL-terminated buffer (caller frees). */
 llm_code llm_preset_to_yaml(const llm_preset *p, char **out, size_t *len, llm_error *err);

@@ -12,7 +12,8 @@
  *     whole), or exponent form 1e6 = 1,000,000 / 2.5e9 (must be whole);
  *     underscores and commas as digit separators are accepted (1_000_000).
  *   byte sizes (overhead): an integer with an optional unit B, KiB, MiB, GiB,
- *     TiB (powers of 2) or KB, MB, GB, TB (powers of 10): 512MiB, 1GiB, 1GB.
+ *     TiB, PiB (powers of 2) or KB, MB, GB, TB, PB (powers of 10): 512MiB,
+ *     1GiB, 1GB.
  *   on/off settings: on off (also true false yes no 1 0).
  *   fractions (sparsity, mfu, fragmentation): a decimal 0..1 or a percentage "40%".
  *   dtypes: a name from the registry's precision catalogue, else a built-in
@@ -41,6 +42,12 @@ typedef struct llm_config {
     llm_model model;
     llm_workload workload;
     char gpu[LLM_ID_MAX]; /* registry GPU id; "" = none */
+    /* The distillation teacher's preset id ("" = none).  workload.has_teacher
+     * and workload.teacher hold its shape once resolved through a registry. */
+    char teacher[LLM_ID_MAX];
+    /* The weights dtype before mode=qlora made them nf4 (name "" = none):
+     * leaving qlora restores it (see llm_setting_apply). */
+    llm_dtype weights_before_qlora;
 } llm_config;
 
 /* Zeroed model (callers pick a preset), llm_workload_default(), no GPU. */
@@ -68,7 +75,8 @@ typedef enum llm_setting_kind {
     LLM_SETTING_SWITCH,    /* on / off */
     LLM_SETTING_FRACTION,  /* 0..1 or a percentage */
     LLM_SETTING_DTYPE,     /* precision name */
-    LLM_SETTING_GPU        /* GPU id from the registry, or "none" */
+    LLM_SETTING_GPU,       /* GPU id from the registry, or "none" */
+    LLM_SETTING_PRESET     /* preset id from the registry, or "none" (teacher) */
 } llm_setting_kind;
 
 /* Static description of one key.  All strings are static. */
@@ -92,12 +100,33 @@ const llm_setting_info *llm_setting_find(const char *key);
  * table and any syntactically valid GPU id is accepted.  On error the config
  * is unchanged and the message names the key and the accepted values (or, for
  * an unknown key, the known keys).  No file position is set.
+ * Settings apply in the order given: each sees the result of the previous ones.
+ *
  * mode=qlora also makes the weights nf4 (the registry's, else the built-in
  * 0.5625 B) when the current weights dtype has 8 or more bits, so that
  * `mode=qlora` alone gives QLoRA's NF4 base; a 4-bit format already set is
- * kept, and a `weights=` applied afterwards wins. */
+ * kept, and a `weights=` applied afterwards wins.  Leaving qlora for another
+ * mode with nf4 weights restores the weights dtype mode=qlora replaced, or
+ * bf16 when it is not known (a preset saved in qlora mode); again a later
+ * `weights=` wins.
+ *
+ * gpus=N sets dp = N / (tp x pp) (an error naming tp x pp when N is not a
+ * multiple of it) and leaves workload.gpus at 0, so the GPU count always
+ * follows tp x pp x dp; gpus=0 changes nothing.  Apply tp and pp first.
+ *
+ * teacher=ID (distillation) looks the preset up in `r`: workload.has_teacher,
+ * workload.teacher = its shape, and workload.teacher_weights = the current
+ * weights dtype (teacher_weights= afterwards overrides it); teacher=none
+ * clears it.  With r NULL the id is only recorded (config.teacher) and
+ * resolved later (llm_config_resolve_teacher). */
 llm_code llm_setting_apply(llm_config *c, const llm_registry *r, const char *key,
                            const char *value, llm_error *err);
+
+/* Resolves config.teacher through r (after llm_config_from_preset, whose
+ * preset named a teacher that was not known when it loaded): LLM_ERR_NOTFOUND
+ * when r has no such preset; LLM_OK when there is no teacher or it is
+ * resolved already. */
+llm_code llm_config_resolve_teacher(llm_config *c, const llm_registry *r, llm_error *err);
 
 /* Splits "KEY=VALUE" (spaces around both trimmed) into the caller's buffers. */
 llm_code llm_setting_split(const char *text, char *key, size_t key_cap, char *value,

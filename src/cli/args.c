@@ -322,8 +322,6 @@ int llmem_cli_args_parse(int argc, char **argv, llmem_cli_args *a)
         return usage_error("use one of --preset and --hf-config");
     if (a->cmd == LLMEM_CMD_SWEEP && !a->axis)
         return usage_error("sweep: missing AXIS=FROM:TO[:STEP] (e.g. seq=1k:128k)");
-    if (a->cmd == LLMEM_CMD_FIT && !a->gpu)
-        return usage_error("fit: missing --gpu ID (see 'llmem gpus')");
     return 0;
 }
 

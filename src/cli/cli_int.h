@@ -191,8 +191,15 @@ void llmem_csv_field(FILE *f, const char *s);
 void llmem_md_cell(FILE *f, const char *s);
 /* Shortest decimal text of a double that reads back exactly ("0.4", "1e+24"). */
 size_t llmem_num_text(char *buf, size_t cap, double v);
-/* The bound's name: "compute", "memory", "none". */
+/* The bound's name: "compute", "memory", "unknown", "none". */
 const char *llmem_bound_name(llm_bound b);
+/* The estimate's warnings (LLM_WARN_* bits) as "note: ..." lines (Markdown:
+ * "> note: ..."), wrapped before 80 columns; nothing when there are none. */
+void llmem_warning_lines(FILE *f, unsigned warnings, bool md);
+/* "LABEL: text" wrapped before 80 columns (Markdown: "> LABEL: text"). */
+void llmem_note(FILE *f, const char *label, const char *text, bool md);
+/* "warnings": [...] (always present, possibly empty). */
+void llmem_json_warnings(llmem_json *j, unsigned warnings);
 
 /* ---- row.c: rows built in memory and written with one fwrite (sweep's fast path) ---- */
 typedef struct llmem_row {

@@ -15,6 +15,8 @@ typedef struct fit_result {
     llm_workload w;    /* the workload at the answer (or the input) */
     llm_estimate est;  /* at that workload */
     llm_fit fit;       /* at that workload */
+    unsigned warnings; /* of the estimate at the answer */
+    char reason[LLM_SOLVE_REASON_MAX + 64]; /* nothing found: why */
 } fit_result;
 
 static int parse_solve(const char *s, llm_solve *out)
@@ -72,6 +74,17 @@ static int solve(const llmem_cli_args *a, const llmem_cli_model *m, fit_result *
             return m->file_as_is ? LLMEM_EXIT_INPUT : LLMEM_EXIT_USAGE;
         }
         out->ok = res.found;
+        if (!res.found) {
+            if (res.reason[0])
+                snprintf(out->reason, sizeof out->reason, "%s", res.reason);
+            else
+                snprintf(out->reason, sizeof out->reason, "no %s makes it fit on %s",
+                         what == LLM_SOLVE_PRECISION ? "weight format"
+                         : what == LLM_SOLVE_GPUS    ? "GPU count"
+                         : what == LLM_SOLVE_SEQ     ? "sequence length"
+                                                     : "micro-batch",
+                         m->gpu->id);
+        }
         if (res.found) {
             out->value = res.value;
             out->w = res.workload;
@@ -89,6 +102,7 @@ static int solve(const llmem_cli_args *a, const llmem_cli_model *m, fit_result *
         return m->file_as_is ? LLMEM_EXIT_INPUT : LLMEM_EXIT_USAGE;
     }
     if (!a->solve) out->ok = out->fit.fits;
+    out->warnings = out->est.warnings;
     return LLMEM_EXIT_OK;
 }
 
@@ -117,8 +131,8 @@ static void text_out(FILE *f, const llmem_cli_args *a, const llmem_cli_model *m,
     }
     if (!r->solve || r->ok) {
         llm_fmt_bytes(b, sizeof b, r->est.per_gpu.total, a->units);
-        char pct[16], line[128];
-        llm_fmt_percent(pct, sizeof pct, r->fit.utilisation, 0);
+        char pct[24], line[128];
+        llm_fmt_use(pct, sizeof pct, r->fit.utilisation);
         snprintf(line, sizeof line, "%.40s (%.15s of %.40s)", b, pct, cap);
         llmem_sect_row(s, "per-GPU total", line);
         llmem_sect_row(s, "fits", r->fit.fits ? "yes" : "no");
@@ -136,11 +150,20 @@ static void text_out(FILE *f, const llmem_cli_args *a, const llmem_cli_model *m,
         llmem_sect_row(s, "batch", v);
         llmem_sect_row(s, "weights", r->w.weights.name);
     }
-    if (a->format == LLMEM_FMT_MD)
+    bool md = a->format == LLMEM_FMT_MD;
+    if (md)
         llmem_sect_md(f, s);
     else
         llmem_sect_text(f, s);
     free(s);
+    if (r->solve && !r->ok && r->reason[0]) {
+        if (md) fputc('\n', f);
+        llmem_note(f, "why", r->reason, md);
+    }
+    if ((!r->solve || r->ok) && r->warnings) {
+        if (md) fputc('\n', f);
+        llmem_warning_lines(f, r->warnings, md);
+    }
 }
 
 static void json_out(FILE *f, const llmem_cli_model *m, const fit_result *r)
@@ -155,8 +178,10 @@ static void json_out(FILE *f, const llmem_cli_model *m, const fit_result *r)
     llmem_json_str(&j, "solve", r->solve);
     if (r->solve) {
         llmem_json_bool(&j, "found", r->ok);
-        if (!r->ok)
+        if (!r->ok) {
             llmem_json_null(&j, "value");
+            llmem_json_str(&j, "reason", r->reason);
+        }
         else if (strcmp(r->solve, "precision") == 0)
             llmem_json_str(&j, "value", r->value_text);
         else
@@ -174,6 +199,7 @@ static void json_out(FILE *f, const llmem_cli_model *m, const fit_result *r)
         llmem_json_u64(&j, "seq", r->w.seq);
         llmem_json_u64(&j, "batch", r->w.micro_batch);
         llmem_json_str(&j, "weights", r->w.weights.name);
+        llmem_json_warnings(&j, r->warnings);
     }
     llmem_json_end_obj(&j);
     llmem_json_finish(&j);
@@ -222,6 +248,12 @@ int llmem_cmd_fit(const llmem_cli_args *a)
     llmem_cli_model m;
     int rc = llmem_cli_model_load(a, &m);
     if (rc) return rc;
+    if (!m.gpu) { /* --gpu, else the preset's or the file's own GPU */
+        llmem_cli_error("fit: no GPU: the %s names none; give --gpu ID (see 'llmem gpus')",
+                        m.source == LLMEM_SRC_PRESET ? "preset" : "model file");
+        llmem_cli_model_free(&m);
+        return LLMEM_EXIT_USAGE;
+    }
     fit_result *r = malloc(sizeof *r);
     if (!r) {
         llmem_cli_model_free(&m);

@@ -13,7 +13,8 @@ typedef struct list_tab {
     int ncols;
     const char *head[LCOLS];
     bool right[LCOLS];
-    int maxw[LCOLS]; /* table only: longer cells are cut with "~" (0 = no limit) */
+    int maxw[LCOLS]; /* table only: the column is at most this wide (0 = no limit); a
+                        longer cell is printed whole and pushes its row to the right */
     size_t nrows, cap;
     char (*cells)[LCOLS][LCELL];
 } list_tab;
@@ -62,11 +63,6 @@ static void tab_text(FILE *f, const list_tab *t)
     for (long r = -1; r < (long)t->nrows; r++) {
         for (int i = 0; i < t->ncols; i++) {
             const char *c = r < 0 ? t->head[i] : t->cells[r][i];
-            char cut[LCELL];
-            if (dwidth(c) > w[i]) { /* ASCII cut; ids and names are ASCII */
-                snprintf(cut, sizeof cut, "%.*s~", w[i] - 1, c);
-                c = cut;
-            }
             int gap = w[i] - dwidth(c);
             if (i) fputs("  ", f);
             if (t->right[i]) for (int k = 0; k < gap; k++) fputc(' ', f);
@@ -276,11 +272,10 @@ int llmem_cmd_gpus(const llmem_cli_args *a)
     } else {
         bool table = a->format == LLMEM_FMT_TABLE;
         list_tab t = {0};
-        char mem_head[32];
-        snprintf(mem_head, sizeof mem_head, "memory (%s)", table ? llm_units_name(a->units) : "bytes");
+        /* id 14 + name 28 + the numbers 38 = 80 columns for the catalogue */
         tab_col(&t, "id", false, 18);
-        tab_col(&t, "name", false, 22);
-        tab_col(&t, table ? mem_head : "memory_bytes", true, 0);
+        tab_col(&t, "name", false, 30);
+        tab_col(&t, table ? llm_units_name(a->units) : "memory_bytes", true, 0);
         tab_col(&t, table ? "GB/s" : "bandwidth", true, 0);
         tab_col(&t, table ? "bf16 TF/s" : "flops_16", true, 0);
         tab_col(&t, table ? "fp8 TF/s" : "flops_8", true, 0);

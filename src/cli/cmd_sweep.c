@@ -23,6 +23,7 @@ typedef struct sweep_ctx {
     llmem_json json;
     llmem_row row;
     uint64_t rows;
+    int vw; /* table: width of the value column */
 } sweep_ctx;
 
 static int spec_error(const char *axis, const char *why)
@@ -99,9 +100,39 @@ static int parse_spec(const char *axis, sweep_spec *s)
 }
 
 /* ---- output -------------------------------------------------------------- */
-#define TABLE_COLS 7
+/* Table: the value column sized to the values (within 80 columns), then the
+ * memory categories, which add up to the total, and the GPU memory use. */
+#define TABLE_COLS 8
+#define BYTE_COLS 7
+#define CELL_W 7 /* "1234.56"; each cell is preceded by one space */
 static const char *const table_heads[TABLE_COLS] = {"weights", "grads", "optim", "activ",
-                                                    "kv cache", "total", "use"};
+                                                    "kv",      "over-", "total", "use"};
+static const char *const table_heads2[TABLE_COLS] = {"", "", "", "", "cache", "head", "", ""};
+static const char *const md_heads[TABLE_COLS] = {"weights", "gradients", "optimizer",
+                                                 "activations", "kv cache", "overhead",
+                                                 "total", "use"};
+
+static int value_width(const sweep_spec *s)
+{
+    int w = (int)strlen(s->key);
+    if (w < 6) w = 6; /* "(GiB)" and a little room */
+    if (s->list) {
+        const char *p = s->values;
+        while (*p) {
+            const char *comma = strchr(p, ',');
+            int n = (int)(comma ? (size_t)(comma - p) : strlen(p));
+            if (n > w) w = n;
+            p += n + (comma ? 1 : 0);
+        }
+    } else {
+        char v[24];
+        int n = (int)llm_fmt_u64(v, s->to);
+        if (n > w) w = n;
+    }
+    /* 80 columns hold 80 - 8 x 8 = 16 for the value; a longer one is printed
+     * whole and pushes its own row to the right */
+    return w > 16 ? 16 : w;
+}
 
 static void header(sweep_ctx *x)
 {
@@ -124,8 +155,12 @@ static void header(sweep_ctx *x)
         break;
     case LLMEM_FMT_MD:
         fprintf(f, "| %s |", x->spec->key);
-        for (int i = 0; i < TABLE_COLS; i++)
-            fprintf(f, " %s%s |", table_heads[i], i < TABLE_COLS - 1 ? "" : "");
+        for (int i = 0; i < TABLE_COLS; i++) {
+            if (i < BYTE_COLS)
+                fprintf(f, " %s (%s) |", md_heads[i], llm_units_name(x->a->units));
+            else
+                fprintf(f, " %s |", md_heads[i]);
+        }
         fputs("\n| ---: |", f);
         for (int i = 0; i < TABLE_COLS; i++) fputs(" ---: |", f);
         fputc('\n', f);
@@ -133,9 +168,14 @@ static void header(sweep_ctx *x)
     default: {
         char unit[16];
         snprintf(unit, sizeof unit, "(%s)", llm_units_name(x->a->units));
-        fprintf(f, "%12s", x->spec->key);
-        for (int i = 0; i < TABLE_COLS; i++) fprintf(f, i == TABLE_COLS - 1 ? "%6s" : "%9s", table_heads[i]);
-        fprintf(f, "\n%12s%9s\n", "", unit);
+        x->vw = value_width(x->spec);
+        fprintf(f, "%*s", x->vw, x->spec->key);
+        for (int i = 0; i < TABLE_COLS; i++) fprintf(f, " %*s", CELL_W, table_heads[i]);
+        fprintf(f, "\n%*s", x->vw, unit);
+        int last = TABLE_COLS - 1;
+        while (last >= 0 && !table_heads2[last][0]) last--;
+        for (int i = 0; i <= last; i++) fprintf(f, " %*s", CELL_W, table_heads2[i]);
+        fputc('\n', f);
     }
     }
 }
@@ -193,9 +233,20 @@ static void emit_row(sweep_ctx *x, const char *value, const llm_estimate *e, con
             llmem_json_num(j, "flops_per_token", e->flops_per_token);
             llmem_json_num(j, "train_flops", e->train_flops);
             if (fit) {
-                llmem_json_num(j, "train_seconds", e->train_seconds);
-                llmem_json_num(j, "prefill_tokens_per_s", e->prefill_tokens_per_s);
-                llmem_json_num(j, "decode_tokens_per_s", e->decode_tokens_per_s);
+                /* null when the GPU does not publish the deciding figure */
+                bool peak_na = (e->warnings & LLM_WARN_PEAK_UNKNOWN) != 0;
+                if (peak_na && e->train_seconds <= 0)
+                    llmem_json_null(j, "train_seconds");
+                else
+                    llmem_json_num(j, "train_seconds", e->train_seconds);
+                if (e->prefill_bound == LLM_BOUND_UNKNOWN || (peak_na && e->prefill_tokens_per_s <= 0))
+                    llmem_json_null(j, "prefill_tokens_per_s");
+                else
+                    llmem_json_num(j, "prefill_tokens_per_s", e->prefill_tokens_per_s);
+                if (e->decode_bound == LLM_BOUND_UNKNOWN || e->decode_tokens_per_s <= 0)
+                    llmem_json_null(j, "decode_tokens_per_s");
+                else
+                    llmem_json_num(j, "decode_tokens_per_s", e->decode_tokens_per_s);
                 llmem_json_bool(j, "fits", fit->fits);
                 llmem_json_num(j, "utilisation", fit->utilisation);
                 llmem_json_u64(j, "gpus_needed", fit->gpus_needed);
@@ -213,20 +264,20 @@ static void emit_row(sweep_ctx *x, const char *value, const llm_estimate *e, con
         llmem_row_str(r, "| ");
         llmem_row_str(r, value);
     } else {
-        char v[16];
-        snprintf(v, sizeof v, "%12.12s", value);
-        llmem_row_str(r, v);
+        for (int i = (int)strlen(value); i < x->vw; i++) llmem_row_char(r, ' ');
+        llmem_row_str(r, value); /* whole, never cut (sizes and ids are short) */
     }
     if (e) {
         const llm_memory *mm = &e->per_gpu;
-        const double cells[] = {mm->weights,     mm->gradients, mm->optimizer,
-                                mm->activations, mm->kv_cache,  mm->total};
-        for (size_t i = 0; i < sizeof cells / sizeof cells[0]; i++)
-            table_cell(r, cells[i], x->a->units, md ? 0 : 8, sep);
-        char use[16] = "";
-        if (fit) llm_fmt_percent(use, sizeof use, fit->utilisation, 0);
-        char cell[24];
-        snprintf(cell, sizeof cell, md ? "%s" : "%5s", use);
+        const double cells[BYTE_COLS] = {mm->weights,  mm->gradients, mm->optimizer,
+                                         mm->activations, mm->kv_cache, mm->overhead,
+                                         mm->total};
+        for (size_t i = 0; i < BYTE_COLS; i++)
+            table_cell(r, cells[i], x->a->units, md ? 0 : CELL_W, sep);
+        char use[24] = "";
+        if (fit) llm_fmt_use(use, sizeof use, fit->utilisation);
+        char cell[32];
+        snprintf(cell, sizeof cell, md ? "%s" : "%7s", use);
         llmem_row_str(r, sep);
         llmem_row_str(r, cell);
         llmem_row_str(r, md ? " |\n" : "\n");
@@ -236,9 +287,9 @@ static void emit_row(sweep_ctx *x, const char *value, const llm_estimate *e, con
         if (md) {
             fputs(" | ", f);
             llmem_md_cell(f, error);
-            fputs(" | | | | | | |\n", f);
+            fputs(" | | | | | | | |\n", f);
         } else {
-            fprintf(f, " invalid: %.55s\n", error);
+            fprintf(f, " invalid: %.*s\n", x->vw < 60 ? 69 - x->vw : 10, error);
         }
     }
 }

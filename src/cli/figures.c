@@ -39,13 +39,17 @@ void llmem_figure_cells(llmem_row *r, const llm_estimate *e, const llm_fit *fit,
     llmem_row_num(r, e->flops_per_token);
     llmem_row_char(r, sep);
     llmem_row_num(r, e->train_flops);
-    /* Times need a GPU: without one the cells stay empty rather than 0. */
+    /* Times need a GPU: without one, or when the GPU's peak FLOP/s or
+     * bandwidth is not published, the cells stay empty rather than 0. */
+    bool peak_na = (e->warnings & LLM_WARN_PEAK_UNKNOWN) != 0;
     llmem_row_char(r, sep);
-    if (fit) llmem_row_num(r, e->train_seconds);
+    if (fit && !(peak_na && e->train_seconds <= 0)) llmem_row_num(r, e->train_seconds);
     llmem_row_char(r, sep);
-    if (fit) llmem_row_num(r, e->prefill_tokens_per_s);
+    if (fit && e->prefill_bound != LLM_BOUND_UNKNOWN && !(peak_na && e->prefill_tokens_per_s <= 0))
+        llmem_row_num(r, e->prefill_tokens_per_s);
     llmem_row_char(r, sep);
-    if (fit) llmem_row_num(r, e->decode_tokens_per_s);
+    if (fit && e->decode_bound != LLM_BOUND_UNKNOWN && e->decode_tokens_per_s > 0)
+        llmem_row_num(r, e->decode_tokens_per_s);
     llmem_row_char(r, sep);
     if (fit) llmem_row_str(r, fit->fits ? "true" : "false");
     llmem_row_char(r, sep);

@@ -9,7 +9,7 @@ static const char usage_text[] =
     "                      [--explain] [--units gib|gb]\n"
     "       llmem sweep AXIS=FROM:TO[:STEP] [MODEL] [SETTINGS]\n"
     "                   [--format csv|json|table|md]\n"
-    "       llmem fit [MODEL] [SETTINGS] --gpu ID [--gpus N]\n"
+    "       llmem fit [MODEL] [SETTINGS] [--gpu ID] [--gpus N]\n"
     "                 [--solve seq|batch|gpus|precision]\n"
     "       llmem presets | gpus | precisions [--format table|json|csv|md|ids]\n"
 #ifdef LLMEM_CLI_HAS_SCREENSHOT
@@ -25,10 +25,11 @@ static const char model_text[] =
     "                         presets in the file, pick one with --preset ID\n"
     "  --hf-config PATH       a Hugging Face config.json, or a directory holding one\n"
     "  --presets DIR          also load presets, GPUs and precisions from DIR\n"
-    "SETTINGS (applied in order, after the preset's own workload)\n"
+    "SETTINGS (applied in the order given, after the preset's own workload;\n"
+    "          --gpu and --gpus after every --set)\n"
     "  --set KEY=VALUE        repeatable; the slider names ('llmem help settings')\n"
     "  --gpu ID               same as --set gpu=ID ('llmem gpus' lists them)\n"
-    "  --gpus N               same as --set gpus=N\n";
+    "  --gpus N               same as --set gpus=N: dp = N / (tp x pp)\n";
 
 static const char status_text[] =
     "Exit status: 0 success, 1 does not fit (fit), 2 usage error or bad setting,\n"
@@ -36,9 +37,14 @@ static const char status_text[] =
 
 static void settings_help(FILE *f)
 {
-    fputs("Settings (--set KEY=VALUE).  Counts take k = 2^10, M = 2^20, G = 2^30\n"
-          "(8k = 8192) or exponent form (1e6); byte sizes take B KiB MiB GiB TiB or\n"
-          "KB MB GB TB; switches take on/off; fractions 0..1 or a percentage (40%).\n\n",
+    fputs("Settings (--set KEY=VALUE), applied in the order given: each sees the\n"
+          "ones before it.  Counts take k = 2^10, M = 2^20, G = 2^30 (8k = 8192) or\n"
+          "exponent form (1e6); byte sizes take B KiB MiB GiB TiB PiB or KB MB GB TB\n"
+          "PB; switches take on/off; fractions 0..1 or a percentage (40%).\n"
+          "gpus=N sets dp = N / (tp x pp): set tp and pp first.  mode=qlora makes\n"
+          "16-bit weights nf4; leaving qlora gives the earlier weights back (bf16\n"
+          "when unknown).  mode=distill needs teacher=PRESET (its weights take the\n"
+          "weights dtype at that point; teacher_weights= changes it).\n\n",
           f);
     const char *group = "";
     for (size_t i = 0; i < llm_setting_count(); i++) {
@@ -96,13 +102,14 @@ void llmem_cli_help(FILE *f, llmem_cli_cmd c)
               f);
         break;
     case LLMEM_CMD_FIT:
-        fputs("usage: llmem fit [MODEL] [SETTINGS] --gpu ID [--gpus N]\n"
+        fputs("usage: llmem fit [MODEL] [SETTINGS] [--gpu ID] [--gpus N]\n"
               "                 [--solve seq|batch|gpus|precision]\n"
               "                 [--format table|json|csv|md]\n\n"
               "Checks the per-GPU total against the GPU's memory.  With --solve, finds the\n"
               "largest sequence length or micro-batch, the smallest GPU count (growing\n"
               "tensor, then pipeline parallelism), or the most precise weight format that\n"
-              "fits.\n"
+              "fits.  The GPU is --gpu, else the preset's (or the file's) own; with none,\n"
+              "fit is a usage error.  When nothing fits, a 'why:' line gives the reason.\n"
               "Exit status 0 when it fits (or a value was found), 1 when it does not.\n\n",
               f);
         fputs(model_text, f);
@@ -224,6 +231,10 @@ static int settings_ids(const llmem_cli_args *a)
         } else if (s->kind == LLM_SETTING_GPU) {
             printf("%s=none\n", s->key);
             for (size_t k = 0; k < reg.ngpus; k++) printf("%s=%s\n", s->key, reg.gpus[k].id);
+        } else if (s->kind == LLM_SETTING_PRESET) {
+            printf("%s=none\n", s->key);
+            for (size_t k = 0; k < reg.npresets; k++)
+                printf("%s=%s\n", s->key, reg.presets[k].id);
         } else if (s->choices) {
             for (const char *const *c = s->choices; *c; c++) printf("%s=%s\n", s->key, *c);
         } else {

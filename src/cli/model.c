@@ -44,41 +44,52 @@ int llmem_cli_registry(const llmem_cli_args *a, llm_registry *reg, bool scan_hf)
     return LLMEM_EXIT_OK;
 }
 
-/* --config FILE [--preset ID]: a preset file (the schema of the files in presets/). */
-static int load_config_file(const llmem_cli_args *a, llm_preset *out)
+/* --config FILE [--preset ID]: a preset file (the schema of the files in
+ * presets/), loaded into the full registry so that its workload may name any
+ * precision or GPU of the catalogues and search path (and any the file itself
+ * defines); its presets override same-id ones.  The presets that came from
+ * the file are those whose origin is the file. */
+static int load_config_file(const llmem_cli_args *a, llmem_cli_model *m)
 {
-    llm_registry tmp;
+    llm_registry *reg = &m->reg;
     llm_error err;
-    llm_registry_init(&tmp);
-    int rc = LLMEM_EXIT_OK;
-    if (llm_registry_load_file(&tmp, a->config, &err) != LLM_OK) {
+    if (llm_registry_load_file(reg, a->config, &err) != LLM_OK) {
         llmem_cli_report(&err);
-        rc = LLMEM_EXIT_INPUT;
-    } else if (tmp.npresets == 0) {
-        llmem_cli_error("%s: no presets in the file", a->config);
-        rc = LLMEM_EXIT_INPUT;
-    } else if (a->preset) {
-        const llm_preset *p = llm_registry_find(&tmp, a->preset);
-        if (p) {
-            *out = *p;
-        } else {
-            llmem_cli_error("--preset: no preset '%s' in %s", a->preset, a->config);
-            rc = LLMEM_EXIT_USAGE;
-        }
-    } else if (tmp.npresets > 1) {
-        char ids[512] = "";
-        size_t len = 0;
-        for (size_t i = 0; i < tmp.npresets && len < sizeof ids; i++)
-            len += (size_t)snprintf(ids + len, sizeof ids - len, "%s%s", i ? " " : "",
-                                    tmp.presets[i].id);
-        llmem_cli_error("%s holds %zu presets; choose one with --preset ID (%s)", a->config,
-                        tmp.npresets, ids);
-        rc = LLMEM_EXIT_USAGE;
-    } else {
-        *out = tmp.presets[0];
+        return LLMEM_EXIT_INPUT;
     }
-    llm_registry_free(&tmp);
-    return rc;
+    const llm_preset *only = NULL, *named = NULL;
+    size_t n = 0;
+    char ids[512] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < reg->npresets; i++) {
+        const llm_preset *p = &reg->presets[i];
+        if (strncmp(p->origin, a->config, sizeof p->origin - 1) != 0) continue;
+        n++;
+        only = p;
+        if (a->preset && strcmp(p->id, a->preset) == 0) named = p;
+        if (len < sizeof ids) {
+            int k = snprintf(ids + len, sizeof ids - len, "%s%s", len ? " " : "", p->id);
+            if (k > 0) len += (size_t)k;
+        }
+    }
+    if (n == 0) {
+        llmem_cli_error("%s: no presets in the file", a->config);
+        return LLMEM_EXIT_INPUT;
+    }
+    if (a->preset) {
+        if (!named) {
+            llmem_cli_error("--preset: no preset '%s' in %s", a->preset, a->config);
+            return LLMEM_EXIT_USAGE;
+        }
+        m->preset = *named;
+    } else if (n > 1) {
+        llmem_cli_error("%s holds %zu presets; choose one with --preset ID (%s)", a->config, n,
+                        ids);
+        return LLMEM_EXIT_USAGE;
+    } else {
+        m->preset = *only;
+    }
+    return LLMEM_EXIT_OK;
 }
 
 static int choose_preset(const llmem_cli_args *a, llmem_cli_model *m)
@@ -135,13 +146,18 @@ int llmem_cli_model_load(const llmem_cli_args *a, llmem_cli_model *m)
         }
     } else if (a->config) {
         m->source = LLMEM_SRC_CONFIG;
-        rc = load_config_file(a, &m->preset);
+        rc = load_config_file(a, m);
     } else {
         m->source = LLMEM_SRC_PRESET;
         rc = choose_preset(a, m);
     }
     if (rc) goto fail;
     llm_config_from_preset(&m->cfg, &m->preset);
+    if (llm_config_resolve_teacher(&m->cfg, &m->reg, &err) != LLM_OK) {
+        llmem_cli_report(&err);
+        rc = m->source == LLMEM_SRC_PRESET ? LLMEM_EXIT_USAGE : LLMEM_EXIT_INPUT;
+        goto fail;
+    }
 
     for (size_t i = 0; i < a->nsets; i++) {
         char key[64], value[256];

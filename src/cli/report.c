@@ -19,50 +19,80 @@ int llmem_report_run(const llmem_cli_model *m, llmem_report *r)
 }
 
 /* ---- header: what was estimated ---------------------------------------- */
+static int text_width(const char *t)
+{
+    int w = 0;
+    for (; *t; t++)
+        if (((unsigned char)*t & 0xc0) != 0x80) w++;
+    return w;
+}
+
+/* The name, then where it came from: on one line when that fits in 78
+ * columns, else the origin on a line of its own.  "(illustrative)" is added
+ * only when the name does not say so already. */
 static void title_line(FILE *f, const llmem_cli_model *m, bool md)
 {
     const llm_preset *p = &m->preset;
     const char *name = p->name[0] ? p->name : p->id;
-    if (md) fputs("## ", f);
-    if (md)
-        llmem_md_cell(f, name);
-    else
-        fputs(name, f);
+    char origin[LLM_ERROR_PATH_MAX + 128];
     switch (m->source) {
     case LLMEM_SRC_PRESET:
-        fprintf(f, " · preset %s (%s)", p->id, p->published ? "published shape" : "illustrative");
+        snprintf(origin, sizeof origin, "preset %s%s", p->id,
+                 p->published                      ? " (published shape)"
+                 : strstr(name, "illustrative") ? ""
+                                                  : " (illustrative)");
         break;
     case LLMEM_SRC_CONFIG:
-        fprintf(f, " · config %s", p->origin[0] ? p->origin : p->id);
+        snprintf(origin, sizeof origin, "config %s", p->origin[0] ? p->origin : p->id);
         break;
-    case LLMEM_SRC_HF_CONFIG:
-        fprintf(f, " · hf-config %s", p->origin[0] ? p->origin : p->id);
+    default:
+        snprintf(origin, sizeof origin, "hf-config %s", p->origin[0] ? p->origin : p->id);
         break;
     }
-    if (m->shape_set) fputs(" · shape changed by --set", f);
+    if (m->shape_set) {
+        size_t n = strlen(origin);
+        snprintf(origin + n, sizeof origin - n, " · shape changed by --set");
+    }
+    bool one_line = text_width(name) + 3 + text_width(origin) <= 78;
+    if (md) {
+        fputs("## ", f);
+        llmem_md_cell(f, name);
+        fputs(one_line ? " · " : "\n\n", f);
+        llmem_md_cell(f, origin);
+    } else {
+        fprintf(f, "%s%s%s", name, one_line ? " · " : "\n", origin);
+    }
     fputc('\n', f);
 }
 
 /* The settings that shape the numbers, "key value" joined by " · " and
- * wrapped before 80 columns. */
+ * wrapped before 80 columns; the parallel layout always as tp · pp · dp
+ * (· ep when above 1) and the GPU count tp x pp x dp with the GPU's id. */
 static void settings_lines(FILE *f, const llmem_cli_model *m, bool md)
 {
     static const char *const keys_train[] = {"mode", "seq", "batch", "weights", "act", "optimizer",
-                                             "recompute", "flash", "tp", "pp", "dp", "zero", "gpu",
-                                             "gpus"};
+                                             "recompute", "flash", "teacher", "tp", "pp", "dp",
+                                             "ep", "zero", "gpus"};
     static const char *const keys_infer[] = {"mode", "seq", "batch", "weights", "kv", "tp", "pp",
-                                             "gpu", "gpus"};
-    bool infer = m->cfg.workload.mode == LLM_MODE_INFER;
+                                             "dp", "ep", "gpus"};
+    const llm_workload *w = &m->cfg.workload;
+    bool infer = w->mode == LLM_MODE_INFER;
     const char *const *keys = infer ? keys_infer : keys_train;
     size_t n = infer ? sizeof keys_infer / sizeof *keys_infer : sizeof keys_train / sizeof *keys_train;
     int col = 0;
     if (md) fputs("\n", f);
     for (size_t i = 0; i < n; i++) {
         char v[96], item[128];
-        llm_setting_format(&m->cfg, keys[i], v, sizeof v);
+        if (strcmp(keys[i], "gpus") == 0) /* the count the figures describe, and which */
+            snprintf(v, sizeof v, "%llu%s%.60s",
+                     (unsigned long long)w->tp * (w->pp ? w->pp : 1) * (w->dp ? w->dp : 1),
+                     m->cfg.gpu[0] ? " x " : "", m->cfg.gpu);
+        else
+            llm_setting_format(&m->cfg, keys[i], v, sizeof v);
         if (!v[0]) continue;
-        if (strcmp(keys[i], "gpu") == 0 && strcmp(v, "none") == 0) continue;
-        if (strcmp(keys[i], "gpus") == 0 && strcmp(v, "0") == 0) continue; /* 0 = tp x pp x dp */
+        if (strcmp(keys[i], "teacher") == 0 && (w->mode != LLM_MODE_DISTILL || strcmp(v, "none") == 0))
+            continue;
+        if (strcmp(keys[i], "ep") == 0 && w->ep <= 1) continue;
         int len = snprintf(item, sizeof item, "%s %s", keys[i], v);
         if (col > 0 && col + 3 + len > 78) {
             fputs(md ? "  \n" : "\n", f);
@@ -152,22 +182,30 @@ static void memory_section(llmem_sect *s, const llmem_report *r)
     }
 }
 
+#define PEAK_NA "n/a (peak FLOP/s not published)"
+
 static void compute_section(llmem_sect *s, const llmem_report *r)
 {
     const llm_estimate *e = &r->est;
     const llm_workload *w = &r->m->cfg.workload;
     const llm_gpu *g = r->m->gpu;
+    bool peak_unknown = (e->warnings & LLM_WARN_PEAK_UNKNOWN) != 0;
     char v[128], a[48], b[48];
     llmem_sect_init(s, "Compute", 2, "figure", "value");
     llm_fmt_flops(v, sizeof v, e->flops_per_token);
     llmem_sect_row(s, "forward FLOPs per token", v);
     if (w->mode != LLM_MODE_INFER) {
         llm_fmt_count(a, sizeof a, e->train_tokens);
-        snprintf(v, sizeof v, "%s%s", a, w->tokens ? "" : " (20 per parameter)");
+        snprintf(v, sizeof v, "%s%s", a,
+                 e->train_tokens_basis == LLM_TOKENS_CHINCHILLA    ? " (20 per parameter)"
+                 : e->train_tokens_basis == LLM_TOKENS_PER_BILLION ? " (fine-tuning default; set tokens=)"
+                                                                   : "");
         llmem_sect_row(s, "training tokens", v);
         llm_fmt_flops(v, sizeof v, e->train_flops);
         llmem_sect_row(s, "training FLOPs", v);
-        if (g && e->train_seconds > 0) {
+        if (g && peak_unknown) {
+            snprintf(v, sizeof v, PEAK_NA);
+        } else if (g && e->train_seconds > 0) {
             uint64_t n = w->gpus ? w->gpus : e->gpus;
             llm_fmt_duration(a, sizeof a, e->train_seconds);
             llm_fmt_percent(b, sizeof b, w->mfu, 0);
@@ -178,12 +216,24 @@ static void compute_section(llmem_sect *s, const llmem_report *r)
         llmem_sect_row(s, "training time", v);
     }
     if (g) {
-        llm_fmt_tokens_per_s(a, sizeof a, e->prefill_tokens_per_s);
-        snprintf(v, sizeof v, "%s (%s-bound)", a, llmem_bound_name(e->prefill_bound));
+        if (e->prefill_bound == LLM_BOUND_UNKNOWN || (peak_unknown && e->prefill_tokens_per_s <= 0)) {
+            snprintf(v, sizeof v, PEAK_NA);
+        } else {
+            llm_fmt_tokens_per_s(a, sizeof a, e->prefill_tokens_per_s);
+            snprintf(v, sizeof v, "%s (%s-bound)", a, llmem_bound_name(e->prefill_bound));
+        }
         llmem_sect_row(s, "prefill", v);
-        llm_fmt_tokens_per_s(a, sizeof a, e->decode_tokens_per_s);
-        snprintf(v, sizeof v, "%s (%s-bound, %.1f FLOP/byte)", a,
-                 llmem_bound_name(e->decode_bound), e->decode_intensity);
+        if (e->decode_bound == LLM_BOUND_UNKNOWN || e->decode_tokens_per_s <= 0) {
+            snprintf(v, sizeof v, "n/a (%s not published)",
+                     peak_unknown ? "peak FLOP/s" : "memory bandwidth");
+        } else {
+            llm_fmt_tokens_per_s(a, sizeof a, e->decode_tokens_per_s);
+            if (peak_unknown)
+                snprintf(v, sizeof v, "%s (memory-bound: bandwidth alone)", a);
+            else
+                snprintf(v, sizeof v, "%s (%s-bound, %.1f FLOP/byte)", a,
+                         llmem_bound_name(e->decode_bound), e->decode_intensity);
+        }
         llmem_sect_row(s, "decode", v);
     }
     llm_fmt_bytes(a, sizeof a, e->kv_bytes_per_token, r->units);
@@ -195,14 +245,15 @@ static void fit_row(llmem_sect *s, const llmem_report *r, const llm_gpu *g)
     llm_fit fit;
     llm_error err;
     const llm_config *c = &r->m->cfg;
-    char name[48], cap[32], use[16], need[24];
-    snprintf(name, sizeof name, "%.30s", g->name[0] ? g->name : g->id);
+    char name[LLMEM_SECT_CELL], cap[32], use[24], need[24];
+    /* whole names (the catalogue's fit 40 columns); the cell holds 79 */
+    snprintf(name, sizeof name, "%.79s", g->name[0] ? g->name : g->id);
     llm_fmt_bytes(cap, sizeof cap, g->memory_bytes, r->units);
     if (llm_fit_check(&c->model, &c->workload, g, &fit, &err) != LLM_OK) {
         llmem_sect_row(s, name, cap, "", "error", "");
         return;
     }
-    llm_fmt_percent(use, sizeof use, fit.utilisation, 0);
+    llm_fmt_use(use, sizeof use, fit.utilisation);
     if (fit.gpus_needed)
         llm_fmt_int(need, sizeof need, fit.gpus_needed);
     else
@@ -231,6 +282,10 @@ static void render(FILE *f, const llmem_report *r, bool md)
     if (!s) return;
     title_line(f, r->m, md);
     settings_lines(f, r->m, md);
+    if (r->est.warnings) {
+        if (md) fputc('\n', f);
+        llmem_warning_lines(f, r->est.warnings, md);
+    }
     for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++) {
         sections[i](s, r);
         fputc('\n', f);

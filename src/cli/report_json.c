@@ -95,6 +95,7 @@ static void settings_obj(llmem_json *j, const llm_config *c)
                 llmem_json_str(j, info->key, v);
             break;
         case LLM_SETTING_GPU:
+        case LLM_SETTING_PRESET:
             if (!v[0] || strcmp(v, "none") == 0)
                 llmem_json_null(j, info->key);
             else
@@ -229,13 +230,38 @@ void llmem_report_json(FILE *f, const llmem_report *r)
     llmem_json_num(&j, "train_tokens", e->train_tokens);
     llmem_json_num(&j, "train_flops", e->train_flops);
     if (m->gpu) {
-        llmem_json_num(&j, "train_seconds", e->train_seconds);
-        llmem_json_num(&j, "prefill_seconds", e->prefill_seconds);
-        llmem_json_num(&j, "prefill_tokens_per_s", e->prefill_tokens_per_s);
-        llmem_json_num(&j, "decode_tokens_per_s", e->decode_tokens_per_s);
-        llmem_json_num(&j, "decode_step_seconds", e->decode_step_seconds);
-        llmem_json_num(&j, "generate_seconds", e->generate_seconds);
-        llmem_json_num(&j, "peak_flops", e->peak_flops);
+        /* unknown (no published peak FLOP/s or bandwidth): null, never 0 */
+        bool peak_na = (e->warnings & LLM_WARN_PEAK_UNKNOWN) != 0;
+        bool prefill_na = e->prefill_bound == LLM_BOUND_UNKNOWN || (peak_na && e->prefill_seconds <= 0);
+        bool decode_na = e->decode_bound == LLM_BOUND_UNKNOWN || e->decode_tokens_per_s <= 0;
+        if (peak_na && e->train_seconds <= 0)
+            llmem_json_null(&j, "train_seconds");
+        else
+            llmem_json_num(&j, "train_seconds", e->train_seconds);
+        if (prefill_na) {
+            llmem_json_null(&j, "prefill_seconds");
+            llmem_json_null(&j, "prefill_tokens_per_s");
+        } else {
+            llmem_json_num(&j, "prefill_seconds", e->prefill_seconds);
+            llmem_json_num(&j, "prefill_tokens_per_s", e->prefill_tokens_per_s);
+        }
+        if (decode_na) {
+            llmem_json_null(&j, "decode_tokens_per_s");
+            llmem_json_null(&j, "decode_step_seconds");
+        } else {
+            llmem_json_num(&j, "decode_tokens_per_s", e->decode_tokens_per_s);
+            llmem_json_num(&j, "decode_step_seconds", e->decode_step_seconds);
+        }
+        if (prefill_na || decode_na || e->generate_seconds <= 0)
+            llmem_json_null(&j, "generate_seconds");
+        else
+            llmem_json_num(&j, "generate_seconds", e->generate_seconds);
+        if (e->peak_flops > 0)
+            llmem_json_num(&j, "peak_flops", e->peak_flops);
+        else
+            llmem_json_null(&j, "peak_flops");
+        llmem_json_num(&j, "prefill_memory_seconds", e->prefill_memory_seconds);
+        llmem_json_num(&j, "decode_memory_seconds", e->decode_memory_seconds);
     } else { /* times need a GPU */
         llmem_json_null(&j, "train_seconds");
         llmem_json_null(&j, "prefill_seconds");
@@ -244,7 +270,13 @@ void llmem_report_json(FILE *f, const llmem_report *r)
         llmem_json_null(&j, "decode_step_seconds");
         llmem_json_null(&j, "generate_seconds");
         llmem_json_null(&j, "peak_flops");
+        llmem_json_null(&j, "prefill_memory_seconds");
+        llmem_json_null(&j, "decode_memory_seconds");
     }
+    llmem_json_str(&j, "train_tokens_basis",
+                   e->train_tokens_basis == LLM_TOKENS_GIVEN        ? "given"
+                   : e->train_tokens_basis == LLM_TOKENS_CHINCHILLA ? "chinchilla"
+                                                                    : "per_billion");
     llmem_json_num(&j, "prefill_intensity", e->prefill_intensity);
     llmem_json_num(&j, "decode_intensity", e->decode_intensity);
     llmem_json_str(&j, "bound", llmem_bound_name(e->decode_bound));
@@ -263,6 +295,7 @@ void llmem_report_json(FILE *f, const llmem_report *r)
         for (size_t i = 0; i < m->reg.ngpus; i++) fit_item(&j, &m->cfg, &m->reg.gpus[i]);
     }
     llmem_json_end_arr(&j);
+    llmem_json_warnings(&j, e->warnings);
     if (r->explain) explain_obj(&j, r);
     llmem_json_end_obj(&j);
     llmem_json_finish(&j);

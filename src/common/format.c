@@ -107,21 +107,39 @@ size_t llm_fmt_bytes_delta(char *buf, size_t cap, double bytes, llm_units u)
     return llm_fmt_bytes(buf, cap, bytes, u);
 }
 
+/* "4.36e15": three significant digits, no '+' and no leading zeros in the
+ * exponent (printf's "4.36e+15" reads less well in a table). */
+static size_t fmt_exp3(char *buf, size_t cap, double x)
+{
+    char t[48];
+    snprintf(t, sizeof t, "%.2e", x);
+    char *e = strchr(t, 'e');
+    if (!e) return wanted(snprintf(buf, cap, "%s", t));
+    char *d = e + 1;
+    bool neg = *d == '-';
+    if (*d == '+' || *d == '-') d++;
+    while (*d == '0' && d[1]) d++;
+    *e = '\0';
+    return wanted(snprintf(buf, cap, "%se%s%s", t, neg ? "-" : "", d));
+}
+
 size_t llm_fmt_count(char *buf, size_t cap, double n)
 {
-    static const char *const pre[] = {"", "K", "M", "B", "T", "Q"};
+    static const char *const pre[] = {"", "K", "M", "B", "T"};
     size_t len;
     if (nonfinite(buf, cap, n, "", &len)) return len;
     double a = fabs(n);
     if (a < 999.5) return wanted(snprintf(buf, cap, "%.0f", n == 0.0 ? 0.0 : n));
+    /* beyond T: exponent form rather than an unfamiliar prefix */
+    if (a >= 999.95e12) return fmt_exp3(buf, cap, n);
     int s = 0;
     double v = a;
-    while (s < 5 && v >= 1000.0) {
+    while (s < 4 && v >= 1000.0) {
         v /= 1000.0;
         s++;
     }
     /* Rounding can carry into the next prefix: 999.96 M is 1.00 B. */
-    if (s < 5 && round(v * 10.0) / 10.0 >= 1000.0) {
+    if (s < 4 && round(v * 10.0) / 10.0 >= 1000.0) {
         v /= 1000.0;
         s++;
     }
@@ -244,4 +262,30 @@ size_t llm_fmt_percent(char *buf, size_t cap, double fraction, int decimals)
     double v = fraction * 100.0;
     if (fabs(v) < 0.5 * pow(10.0, -decimals)) v = 0.0;
     return wanted(snprintf(buf, cap, "%.*f%%", decimals, v));
+}
+
+size_t llm_fmt_use(char *buf, size_t cap, double fraction)
+{
+    size_t len;
+    if (nonfinite(buf, cap, fraction, "", &len)) return len;
+    double v = fraction * 100.0;
+    if (v >= 99999.5) { /* a thousand times the memory: "5.81e14%" */
+        char e[48];
+        fmt_exp3(e, sizeof e, v);
+        return wanted(snprintf(buf, cap, "%s%%", e));
+    }
+    if (v >= 99.0 && v < 101.0) {
+        /* near the limit one decimal, and never a rounding that hides the
+         * verdict: above 100% never prints as 100.0%, at or below never as
+         * 100.1% */
+        double t = round(v * 10.0) / 10.0;
+        if (fraction > 1.0 && t <= 100.0) t = 100.1;
+        if (fraction <= 1.0 && t > 100.0) t = 100.0;
+        return wanted(snprintf(buf, cap, "%.1f%%", t));
+    }
+    double t = round(v);
+    if (fraction > 1.0 && t <= 100.0) t = 101.0;
+    if (fraction <= 1.0 && t > 100.0) t = 100.0;
+    if (t == 0.0) t = 0.0;
+    return wanted(snprintf(buf, cap, "%.0f%%", t));
 }

@@ -381,13 +381,17 @@ static llm_code read_workload(llm_error *err, const llm_ytree *t, const llm_ynod
             return llm_ynode_error(err, t, v, LLM_ERR_SCHEMA, "%s: expected a value, got a %s",
                                    info->key, llm_ynode_kind_name(v));
         llm_error e;
-        if ((rc = llm_setting_apply(&c, r, info->key, v->text, &e)) != LLM_OK)
+        /* a teacher may be defined in a file that loads later: recorded here,
+         * resolved after every load (resolve_teachers) */
+        const llm_registry *rr = info->kind == LLM_SETTING_PRESET ? NULL : r;
+        if ((rc = llm_setting_apply(&c, rr, info->key, v->text, &e)) != LLM_OK)
             return llm_ynode_error(err, t, v, rc == LLM_ERR_NOTFOUND ? LLM_ERR_SCHEMA : rc, "%s",
                                    e.message);
     }
     p->has_workload = true;
     p->workload = c.workload;
     memcpy(p->gpu, c.gpu, sizeof p->gpu);
+    memcpy(p->teacher, c.teacher, sizeof p->teacher);
     return LLM_OK;
 }
 
@@ -726,6 +730,19 @@ static bool is_catalogue(const llm_ytree *t)
     return llm_ynode_get(root, "gpus") || llm_ynode_get(root, "precisions");
 }
 
+/* Presets naming a distillation teacher get its shape once the registry
+ * holds it (again after every load: a later source may override it). */
+static void resolve_teachers(llm_registry *r)
+{
+    for (size_t i = 0; i < r->npresets; i++) {
+        llm_preset *p = &r->presets[i];
+        if (!p->teacher[0] || !p->has_workload) continue;
+        const llm_preset *t = llm_registry_find(r, p->teacher);
+        p->workload.has_teacher = t != NULL;
+        if (t) p->workload.teacher = t->model;
+    }
+}
+
 llm_code llm_load_sources(llm_registry *r, llm_source_file *files, size_t n, llm_error *err)
 {
     llm_code first = LLM_OK;
@@ -770,5 +787,6 @@ llm_code llm_load_sources(llm_registry *r, llm_source_file *files, size_t n, llm
         files[i].tree_ = NULL;
     }
     if (first == LLM_ERR_NOMEM) return llm_error_set(err, LLM_ERR_NOMEM, "out of memory");
+    resolve_teachers(r);
     return first;
 }

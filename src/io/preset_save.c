@@ -1,16 +1,14 @@
-/* Writing a preset file that loads back identically, atomically:
- * temporary file in the same directory, fsync, then rename (or link, when an
- * existing file must not be replaced). */
-#include <errno.h>
-#include <fcntl.h>
+/* Writing a preset file that loads back identically, atomically (through
+ * llm_write_file_atomic: symbolic links are written through, a temporary file
+ * is renamed into place, an existing file is kept unless overwrite). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "io/preset_load.h"
+#include "llmem/atomic_file.h"
 #include "llmem/settings.h"
 
 /* ---- a growable text buffer ---------------------------------------------- */
@@ -132,7 +130,7 @@ llm_code llm_preset_to_yaml(const llm_preset *p, char **out, size_t *len, llm_er
 
     text t = {0};
     puts_(&t, "# Saved by llmem " LLMEM_VERSION ". Schema: see presets/ in the llmem sources.\n");
-    if (p->has_workload && p->workload.has_teacher)
+    if (p->has_workload && p->workload.has_teacher && !p->teacher[0])
         puts_(&t, "# Note: the distillation teacher of this configuration is not saved.\n");
     putf(&t, "family: %s\npresets:\n  - id: %s\n    name: ", family, p->id);
     put_quoted(&t, p->name);
@@ -184,13 +182,19 @@ llm_code llm_preset_to_yaml(const llm_preset *p, char **out, size_t *len, llm_er
         c.workload = p->workload;
         memcpy(c.gpu, p->gpu, sizeof c.gpu);
         c.gpu[sizeof c.gpu - 1] = '\0';
+        memcpy(c.teacher, p->teacher, sizeof c.teacher);
+        c.teacher[sizeof c.teacher - 1] = '\0';
         puts_(&t, "    workload:\n");
         for (size_t i = 0; i < llm_setting_count(); i++) {
             const llm_setting_info *k = llm_setting_at(i);
             if (k->group != LLM_SETTING_WORKLOAD) continue;
             char v[256];
             llm_setting_format(&c, k->key, v, sizeof v);
-            if (k->kind == LLM_SETTING_GPU && strcmp(v, "none") == 0) continue;
+            if ((k->kind == LLM_SETTING_GPU || k->kind == LLM_SETTING_PRESET) &&
+                strcmp(v, "none") == 0)
+                continue;
+            /* the teacher's dtype only matters with a teacher */
+            if (strcmp(k->key, "teacher_weights") == 0 && !c.teacher[0]) continue;
             putf(&t, "      %s: ", k->key);
             put_value(&t, v);
             puts_(&t, "\n");
@@ -205,37 +209,19 @@ llm_code llm_preset_to_yaml(const llm_preset *p, char **out, size_t *len, llm_er
     return LLM_OK;
 }
 
-/* ---- atomic write -------------------------------------------------------- */
-static llm_code io_error(llm_error *err, const char *path, const char *what)
-{
-    return llm_error_set_at(err, LLM_ERR_IO, path, 0, 0, "%s: %s", what, strerror(errno));
-}
-
-static void fsync_dir(const char *tmpl)
-{
-    char dir[LLM_ERROR_PATH_MAX + 32];
-    snprintf(dir, sizeof dir, "%s", tmpl);
-    char *slash = strrchr(dir, '/');
-    if (slash == dir) dir[1] = '\0';
-    else if (slash) *slash = '\0';
-    else snprintf(dir, sizeof dir, ".");
-    int fd = open(dir, O_RDONLY);
-    if (fd >= 0) {
-        (void)fsync(fd); /* best effort: the rename is already done */
-        close(fd);
-    }
-}
-
+/* ---- save ---------------------------------------------------------------- */
 llm_code llm_preset_save(const char *path, const llm_preset *p, bool overwrite, llm_error *err)
 {
-    struct stat st;
     if (!path || !path[0]) return llm_error_set(err, LLM_ERR_USAGE, "no file name to save to");
     if (strlen(path) >= LLM_ERROR_PATH_MAX)
         return llm_error_set(err, LLM_ERR_USAGE, "the file name is too long");
+    /* Checked before the text is made, so a refusal says so rather than
+     * reporting a problem with the preset. */
+    struct stat st;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
             return llm_error_set_at(err, LLM_ERR_IO, path, 0, 0, "is a directory");
-        if (!overwrite)
+        if (S_ISREG(st.st_mode) && !overwrite)
             return llm_error_set_at(err, LLM_ERR_EXISTS, path, 0, 0,
                                     "already exists; not replacing it without overwrite");
     }
@@ -243,65 +229,7 @@ llm_code llm_preset_save(const char *path, const llm_preset *p, bool overwrite, 
     size_t len;
     llm_code rc = llm_preset_to_yaml(p, &data, &len, err);
     if (rc) return rc;
-
-    /* ".NAME.XXXXXX" next to the target, so rename stays on one filesystem */
-    char tmpl[LLM_ERROR_PATH_MAX + 32];
-    const char *slash = strrchr(path, '/');
-    if (slash)
-        snprintf(tmpl, sizeof tmpl, "%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1);
-    else
-        snprintf(tmpl, sizeof tmpl, ".%s.XXXXXX", path);
-    int fd = mkstemp(tmpl);
-    if (fd < 0) {
-        rc = io_error(err, path, "cannot create a temporary file");
-        free(data);
-        return rc;
-    }
-    (void)fchmod(fd, 0644);
-    size_t done = 0;
-    while (done < len) {
-        ssize_t w = write(fd, data + done, len - done);
-        if (w < 0 && errno == EINTR) continue;
-        if (w <= 0) break;
-        done += (size_t)w;
-    }
+    rc = llm_write_file_atomic(path, data, len, overwrite, err);
     free(data);
-    if (done < len || fsync(fd) != 0) {
-        rc = io_error(err, path, "cannot write");
-        close(fd);
-        unlink(tmpl);
-        return rc;
-    }
-    if (close(fd) != 0) {
-        rc = io_error(err, path, "cannot write");
-        unlink(tmpl);
-        return rc;
-    }
-    if (overwrite) {
-        if (rename(tmpl, path) != 0) {
-            rc = io_error(err, path, "cannot rename the temporary file");
-            unlink(tmpl);
-            return rc;
-        }
-    } else {
-        /* link() fails if the name appeared meanwhile: no file is ever replaced */
-        if (link(tmpl, path) != 0) {
-            int e = errno;
-            if ((e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == EXDEV) &&
-                stat(path, &st) != 0 && errno == ENOENT && rename(tmpl, path) == 0) {
-                /* no hard links here: checked, then renamed (a narrow race) */
-                fsync_dir(path);
-                return LLM_OK;
-            }
-            unlink(tmpl);
-            errno = e;
-            if (e == EEXIST)
-                return llm_error_set_at(err, LLM_ERR_EXISTS, path, 0, 0,
-                                        "already exists; not replacing it without overwrite");
-            return io_error(err, path, "cannot create the file");
-        }
-        unlink(tmpl);
-    }
-    fsync_dir(path);
-    return LLM_OK;
+    return rc;
 }

@@ -25,6 +25,7 @@ enum key_id {
     K_TP, K_PP, K_VPP, K_DP, K_EP, K_ZERO, K_OFFLOAD,
     K_LORA_RANK, K_LORA_TARGETS, K_SPARSITY, K_SPARSE_STORAGE, K_KEEP_16BIT,
     K_GPU, K_GPUS, K_MFU, K_OVERHEAD, K_FRAGMENTATION, K_KV_BLOCK,
+    K_TEACHER, K_TEACHER_WEIGHTS,
     K_COUNT_
 };
 
@@ -101,15 +102,19 @@ static const llm_setting_info keys[K_COUNT_] = {
           "quantised weights keep embeddings, LM head and norms in 16 bit", switch_choices),
 
     WKIND("gpu", LLM_SETTING_GPU, "a GPU id or none", "accelerator", NULL),
-    WCOUNT("gpus", 0, 16777216, "0..2^24 (0 = tp x pp x dp)",
-           "GPU count: 0 or equal to tp x pp x dp"),
+    WCOUNT("gpus", 0, 16777216, "0..2^24, a multiple of tp x pp (sets dp)",
+           "GPU count: sets dp = gpus / (tp x pp)"),
     WKIND("mfu", LLM_SETTING_FRACTION, "0.01..1 or a percentage (40%)",
           "model FLOPs utilisation", NULL),
-    WKIND("overhead", LLM_SETTING_BYTES, "0..1PiB with a unit: 0, 512MiB, 1GiB, 1GB",
+    WKIND("overhead", LLM_SETTING_BYTES, "0..1PiB with a unit: 0, 512MiB, 1GiB, 1GB, 1PiB",
           "CUDA context + framework per GPU", NULL),
     WKIND("fragmentation", LLM_SETTING_FRACTION, "0..0.99 or a percentage",
           "allocator allowance, fraction of the rest", NULL),
     WCOUNT("kv_block", 0, 1048576, "0..2^20 (0 or 1 = none)", "paged KV block in tokens"),
+    WKIND("teacher", LLM_SETTING_PRESET, "a preset id or none",
+          "distillation teacher (a preset)", NULL),
+    WKIND("teacher_weights", LLM_SETTING_DTYPE, "a precision name",
+          "teacher's stored weights (default: the weights')", NULL),
 };
 
 size_t llm_setting_count(void) { return K_COUNT_; }
@@ -157,6 +162,8 @@ void llm_config_from_preset(llm_config *c, const llm_preset *p)
     if (p->has_workload) c->workload = p->workload;
     memcpy(c->gpu, p->gpu, sizeof c->gpu);
     c->gpu[sizeof c->gpu - 1] = '\0';
+    memcpy(c->teacher, p->teacher, sizeof c->teacher);
+    c->teacher[sizeof c->teacher - 1] = '\0';
 }
 
 void llm_preset_from_config(llm_preset *out, const llm_preset *base, const llm_config *c,
@@ -181,6 +188,8 @@ void llm_preset_from_config(llm_preset *out, const llm_preset *base, const llm_c
     out->workload = c->workload;
     memcpy(out->gpu, c->gpu, sizeof out->gpu);
     out->gpu[sizeof out->gpu - 1] = '\0';
+    memcpy(out->teacher, c->teacher, sizeof out->teacher);
+    out->teacher[sizeof out->teacher - 1] = '\0';
     out->origin[0] = '\0';
 }
 
@@ -317,7 +326,7 @@ static const unit byte_units[] = {
     {"B", 1},
     {"KiB", 1ull << 10}, {"MiB", 1ull << 20}, {"GiB", 1ull << 30}, {"TiB", 1ull << 40},
     {"KB", 1000ull}, {"kB", 1000ull}, {"MB", 1000000ull}, {"GB", 1000000000ull},
-    {"TB", 1000000000000ull},
+    {"TB", 1000000000000ull}, {"PiB", 1ull << 50}, {"PB", 1000000000000000ull},
 };
 
 #define BYTES_SYNTAX "expected a size such as 0, 512MiB, 1GiB or 1GB"
@@ -340,13 +349,13 @@ llm_code llm_parse_bytes(const char *s, uint64_t *out, llm_error *err)
             }
         if (!found) {
             if (strcmp(end, "k") == 0 || strcmp(end, "K") == 0 || strcmp(end, "M") == 0 ||
-                strcmp(end, "G") == 0 || strcmp(end, "T") == 0)
+                strcmp(end, "G") == 0 || strcmp(end, "T") == 0 || strcmp(end, "P") == 0)
                 return llm_error_set(err, LLM_ERR_INVALID,
                                      "'%s': ambiguous unit '%s'; write %siB (binary) or %sB "
                                      "(decimal)",
                                      s, end, end[0] == 'k' ? "K" : end, end);
             return llm_error_set(err, LLM_ERR_INVALID,
-                                 "'%s': unknown unit '%s'; units: B KiB MiB GiB TiB KB MB GB TB",
+                                 "'%s': unknown unit '%s'; units: B KiB MiB GiB TiB PiB KB MB GB TB PB",
                                  s, end);
         }
     }
@@ -411,8 +420,9 @@ llm_code llm_parse_fraction(const char *s, double *out, llm_error *err)
 
 size_t llm_format_bytes_exact(uint64_t bytes, char *buf, size_t cap)
 {
-    static const unit show[] = {{"TiB", 1ull << 40}, {"GiB", 1ull << 30}, {"MiB", 1ull << 20},
-                                {"KiB", 1ull << 10}, {"TB", 1000000000000ull},
+    static const unit show[] = {{"PiB", 1ull << 50}, {"TiB", 1ull << 40}, {"GiB", 1ull << 30},
+                                {"MiB", 1ull << 20}, {"KiB", 1ull << 10},
+                                {"PB", 1000000000000000ull}, {"TB", 1000000000000ull},
                                 {"GB", 1000000000ull}, {"MB", 1000000ull}, {"KB", 1000ull}};
     int n;
     if (bytes == 0) {
@@ -578,6 +588,7 @@ static const llm_dtype *dtype_field(const llm_workload *w, int id)
     case K_ACT: return &w->act;
     case K_KV: return &w->kv;
     case K_OPTIM: return &w->optim;
+    case K_TEACHER_WEIGHTS: return &w->teacher_weights;
     default: return NULL;
     }
 }
@@ -615,7 +626,6 @@ static llm_code apply_count(llm_config *c, int id, uint64_t v)
     case K_EP: w->ep = (uint32_t)v; break;
     case K_ZERO: w->zero = (uint32_t)v; break;
     case K_LORA_RANK: w->lora_rank = (uint32_t)v; break;
-    case K_GPUS: w->gpus = (uint32_t)v; break;
     case K_KV_BLOCK: w->kv_block = (uint32_t)v; break;
     default: return LLM_ERR_INVALID;
     }
@@ -654,7 +664,84 @@ static void qlora_base(llm_config *c, const llm_registry *r)
     double bits = w->bits > 0 ? w->bits : 8.0 * w->bytes;
     if (bits < 8.0) return;
     llm_dtype nf4;
-    if (llm_dtype_lookup(r, "nf4", &nf4, NULL) == LLM_OK) c->workload.weights = nf4;
+    if (llm_dtype_lookup(r, "nf4", &nf4, NULL) == LLM_OK) {
+        c->weights_before_qlora = *w;
+        c->workload.weights = nf4;
+    }
+}
+
+/* Leaving qlora: nf4 weights were QLoRA's frozen base, not a choice for
+ * training or inference, so the dtype they replaced comes back (bf16 when
+ * it is not known, e.g. a preset that was saved in qlora mode). */
+static void leave_qlora(llm_config *c, const llm_registry *r)
+{
+    if (strcmp(c->workload.weights.name, "nf4") != 0) return;
+    if (c->weights_before_qlora.name[0] && c->weights_before_qlora.bytes > 0) {
+        c->workload.weights = c->weights_before_qlora;
+    } else {
+        llm_dtype bf16;
+        if (llm_dtype_lookup(r, "bf16", &bf16, NULL) == LLM_OK) c->workload.weights = bf16;
+    }
+    memset(&c->weights_before_qlora, 0, sizeof c->weights_before_qlora);
+}
+
+/* gpus=N: the data-parallel degree that makes tp x pp x dp = N. */
+static llm_code apply_gpus(llm_config *c, const llm_setting_info *k, const char *value,
+                           uint64_t n, llm_error *err)
+{
+    llm_workload *w = &c->workload;
+    w->gpus = 0;
+    if (n == 0) return LLM_OK;
+    uint64_t tpp = (uint64_t)(w->tp ? w->tp : 1) * (w->pp ? w->pp : 1);
+    if (n % tpp != 0) {
+        char why[160];
+        snprintf(why, sizeof why,
+                 "%llu GPUs is not a multiple of tp x pp = %u x %u = %llu (dp = gpus / (tp x pp))",
+                 ULL(n), w->tp, w->pp, ULL(tpp));
+        return bad_value(err, LLM_ERR_INVALID, k, value, why);
+    }
+    if (n / tpp > keys[K_DP].max) return bad_value(err, LLM_ERR_RANGE, k, value, "dp would be above 2^24");
+    w->dp = (uint32_t)(n / tpp);
+    return LLM_OK;
+}
+
+/* teacher=ID: the preset's shape as the distillation teacher. */
+static llm_code apply_teacher(llm_config *c, const llm_registry *r, const llm_setting_info *k,
+                              const char *value, llm_error *err)
+{
+    llm_workload *w = &c->workload;
+    if (strcmp(value, "none") == 0 || value[0] == '\0') {
+        c->teacher[0] = '\0';
+        w->has_teacher = false;
+        return LLM_OK;
+    }
+    if (!valid_id(value)) return bad_value(err, LLM_ERR_INVALID, k, value, NULL);
+    if (r) {
+        const llm_preset *p = llm_registry_find(r, value);
+        if (!p)
+            return llm_error_set(err, LLM_ERR_NOTFOUND,
+                                 "%s: unknown preset '%s' (see 'llmem presets')", k->key, value);
+        w->has_teacher = true;
+        w->teacher = p->model;
+        w->teacher_weights = w->weights;
+    } else {
+        w->has_teacher = false; /* resolved later (llm_config_resolve_teacher) */
+        w->teacher_weights = w->weights;
+    }
+    memcpy(c->teacher, value, strlen(value) + 1);
+    return LLM_OK;
+}
+
+llm_code llm_config_resolve_teacher(llm_config *c, const llm_registry *r, llm_error *err)
+{
+    if (!c->teacher[0] || c->workload.has_teacher) return LLM_OK;
+    const llm_preset *p = llm_registry_find(r, c->teacher);
+    if (!p)
+        return llm_error_set(err, LLM_ERR_NOTFOUND, "teacher: unknown preset '%s' (see 'llmem presets')",
+                             c->teacher);
+    c->workload.has_teacher = true;
+    c->workload.teacher = p->model;
+    return LLM_OK;
 }
 
 static llm_code apply_gpu(llm_config *c, const llm_registry *r, const llm_setting_info *k,
@@ -730,6 +817,7 @@ llm_code llm_setting_apply(llm_config *c, const llm_registry *r, const char *key
             snprintf(why, sizeof why, "%llu is out of range", ULL(v));
             return bad_value(err, LLM_ERR_RANGE, k, value, why);
         }
+        if (id == K_GPUS) return apply_gpus(c, k, value, v, err);
         return apply_count(c, id, v);
     }
     case LLM_SETTING_BYTES: {
@@ -741,11 +829,15 @@ llm_code llm_setting_apply(llm_config *c, const llm_registry *r, const char *key
         c->workload.overhead_bytes = (double)v;
         return LLM_OK;
     }
-    case LLM_SETTING_CHOICE:
+    case LLM_SETTING_CHOICE: {
+        llm_mode before = c->workload.mode;
         if (apply_choice(c, id, value) != LLM_OK)
             return bad_value(err, LLM_ERR_INVALID, k, value, NULL);
         if (id == K_MODE && c->workload.mode == LLM_MODE_QLORA) qlora_base(c, r);
+        if (id == K_MODE && before == LLM_MODE_QLORA && c->workload.mode != LLM_MODE_QLORA)
+            leave_qlora(c, r);
         return LLM_OK;
+    }
     case LLM_SETTING_SWITCH: {
         bool b = false;
         if (llm_parse_switch(value, &b, NULL) != LLM_OK)
@@ -775,9 +867,11 @@ llm_code llm_setting_apply(llm_config *c, const llm_registry *r, const char *key
             return llm_error_set(err, rc, "%s: %s", k->key, sub.message);
         }
         *(llm_dtype *)(uintptr_t)dtype_field(&c->workload, id) = d;
+        if (id == K_WEIGHTS) memset(&c->weights_before_qlora, 0, sizeof c->weights_before_qlora);
         return LLM_OK;
     }
     case LLM_SETTING_GPU: return apply_gpu(c, r, k, value, err);
+    case LLM_SETTING_PRESET: return apply_teacher(c, r, k, value, err);
     }
     return llm_error_set(err, LLM_ERR_INVALID, "%s: unsupported setting", k->key);
 }
@@ -903,6 +997,7 @@ size_t llm_setting_format(const llm_config *c, const char *key, char *buf, size_
         return put(buf, cap, d->name);
     }
     case LLM_SETTING_GPU: return put(buf, cap, c->gpu[0] ? c->gpu : "none");
+    case LLM_SETTING_PRESET: return put(buf, cap, c->teacher[0] ? c->teacher : "none");
     }
     return 0;
 }

@@ -20,6 +20,7 @@ to each check, never from llmem's own output:
 """
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -128,7 +129,8 @@ def errors(tmp):
     expect_error(["sweep", "seq=1:8:+0"], 2, "+N")
     expect_error(["sweep", "seq=1:8:/2"], 2, "STEP")
     expect_error(["sweep", "mode=train:infer"], 2, "mode")
-    expect_error(["fit", "--preset", "llama-3-8b"], 2, "--gpu")
+    # fit uses the preset's GPU; a model without one needs --gpu
+    expect_error(["fit", "--preset", "llama-3-8b", "--set", "gpu=none"], 2, "--gpu")
     expect_error(["fit", "--gpu", "h100-80gb", "--solve", "speed"], 2, "speed")
     expect_error(["--config", two], 2, "--preset")
     # a well-formed file with an impossible shape (48 heads do not divide 64):
@@ -395,6 +397,25 @@ def sweep_checks(tmp):
             fail(show(args), "rows/errors %r" % errs)
         else:
             ok("%s: the impossible row names heads" % show(args))
+    # Table and Markdown: the categories add up to the total (within the
+    # rounding of the 7 cells to 0.01), GPU ids are never cut, md names the unit.
+    for fmt, units in (("table", "gib"), ("md", "gb")):
+        args = ["sweep", "gpu=h100-80gb,m2-ultra-192gb", "--preset", "llama-3-8b", "--set",
+                "mode=infer", "--format", fmt, "--units", units]
+        p = run(args)
+        text = p.stdout.decode()
+        rows = [l.replace("|", " ").split() for l in text.splitlines()
+                if "h100-80gb" in l or "m2-ultra-192gb" in l]
+        if p.returncode != 0 or len(rows) != 2:
+            fail(show(args), "expected 2 rows", p)
+            continue
+        bad = [r for r in rows if abs(sum(float(x) for x in r[1:7]) - float(r[7])) > 0.035]
+        if bad or rows[1][0] != "m2-ultra-192gb":
+            fail(show(args), "rows do not add up or the id is cut: %r" % rows)
+        elif fmt == "md" and "weights (GB)" not in text:
+            fail(show(args), "no unit in the Markdown header", p)
+        else:
+            ok("%s: rows add up, ids whole" % show(args))
     # JSON sweep parses; numeric axis values are integers
     p = run(["sweep", "seq=1k:8k", "--preset", "llama-3-8b", "--format", "json"])
     try:
@@ -460,6 +481,24 @@ def presets_check(tmp):
             bad += len(failures) - before
     if not bad:
         ok("%d presets estimate in training and inference" % len(ids))
+    # Tables fit 80 columns and cut nothing mid-word with "~": every preset's
+    # estimate table (the title of a long illustrative name moves the source
+    # to its own line; "(illustrative)" once), and the GPU list.
+    wide = []
+    for args in [["estimate", "--preset", pid] for pid in ids] + [["gpus"], ["estimate", "--set", "gpu=none"]]:
+        p = run(args)
+        text = p.stdout.decode()
+        body = text.split("Worked calculation")[0]
+        for line in body.splitlines():
+            # a cut ends a word with "~" ("RTX 30~"); "~8B" (approximately) is not one
+            if len(line) > 80 or re.search(r"\S~(\s|$)", line):
+                wide.append("%s: %r" % (show(args), line))
+        if text.count("(illustrative)") > 1:
+            wide.append("%s: '(illustrative)' twice" % show(args))
+    if wide:
+        fail("tables within 80 columns", "%d lines: %s" % (len(wide), "; ".join(wide[:3])))
+    else:
+        ok("every estimate table and the GPU list fit 80 columns, no '~' cuts")
 
 
 # --- fit ---------------------------------------------------------------------------

@@ -58,6 +58,8 @@ expect("llmem estimate --set mo", exactly=["mode="])
 expect("llmem estimate --set mode=in", exactly=["infer"])           # after the '=' break
 expect("llmem estimate --set weights=bf", exactly=["bf16"])
 expect("llmem estimate --set gpu=a100-", must=["a100-40gb", "a100-80gb"])
+expect("llmem estimate --set teacher=llama-3-7", must=["llama-3-70b"])  # preset ids
+expect("llmem estimate --set teacher_w", exactly=["teacher_weights="])
 expect("llmem estimate --set flash=", exactly=["on", "off"])
 expect("llmem estimate --format ", exactly=["table", "json", "csv", "md"])
 expect("llmem presets --format ", must=["ids", "json"])

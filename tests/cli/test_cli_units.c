@@ -240,7 +240,6 @@ static void test_args(void **state)
         {"llmem", "estimate", "--explain=yes", NULL},     /* takes no value */
         {"llmem", "gpus", "--preset", "gpt2", NULL},      /* not for listings */
         {"llmem", "--size", "0x10", NULL},                /* zero width */
-        {"llmem", "fit", "--preset", "gpt2", NULL},       /* fit needs --gpu */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(parse(&a, bad[i]), LLMEM_EXIT_USAGE);

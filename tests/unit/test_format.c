@@ -219,6 +219,42 @@ static void test_tokens_and_percent(void **state)
     assert_string_equal(b, "101%");
 }
 
+/* Memory use: the side of 100% is the verdict and is never rounded away. */
+static void test_use(void **state)
+{
+    (void)state;
+    char b[BUF];
+    static const struct {
+        double f;
+        const char *want;
+    } cases[] = {
+        {0.0, "0%"},
+        {0.2204, "22%"},
+        {0.985, "99%"},         /* whole below 99% */
+        {0.9904, "99.0%"},      /* one decimal from 99% to 101% */
+        {0.9996, "100.0%"},     /* fits, shown at the limit */
+        {1.0, "100.0%"},
+        {1.000003, "100.1%"},   /* does not fit: never "100%" */
+        {1.004, "100.4%"},
+        {1.0149, "101%"},       /* whole again above 101% */
+        {3.70, "370%"},
+        {999.99, "99999%"},
+        {5809087306261.06, "5.81e14%"}, /* 580,908,730,626,106%: exponent form */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        llm_fmt_use(b, sizeof b, cases[i].f);
+        if (strcmp(b, cases[i].want) != 0)
+            fail_msg("%.9g: got '%s', want '%s'", cases[i].f, b, cases[i].want);
+    }
+    /* beyond a thousand T, counts use an exponent, not an unfamiliar prefix */
+    llm_fmt_count(b, sizeof b, 4.36e15);
+    assert_string_equal(b, "4.36e15");
+    llm_fmt_count(b, sizeof b, 999.9e12);
+    assert_string_equal(b, "999.9 T");
+    llm_fmt_count(b, sizeof b, 2.5e21);
+    assert_string_equal(b, "2.50e21");
+}
+
 /* Like snprintf: truncates, NUL-terminates, returns the length wanted. */
 static void test_truncation(void **state)
 {
@@ -240,7 +276,7 @@ int main(void)
         cmocka_unit_test(test_bytes_delta),  cmocka_unit_test(test_units_names),
         cmocka_unit_test(test_count),        cmocka_unit_test(test_flops),
         cmocka_unit_test(test_duration),     cmocka_unit_test(test_int_and_u64),
-        cmocka_unit_test(test_tokens_and_percent), cmocka_unit_test(test_truncation),
+        cmocka_unit_test(test_tokens_and_percent), cmocka_unit_test(test_use), cmocka_unit_test(test_truncation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

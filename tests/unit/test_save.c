@@ -110,6 +110,7 @@ static void same_preset(const llm_preset *a, const llm_preset *b)
     assert_int_equal(a->has_workload, b->has_workload);
     if (a->has_workload) same_workload(&a->workload, &b->workload);
     assert_string_equal(a->gpu, b->gpu);
+    assert_string_equal(a->teacher, b->teacher);
     assert_int_equal(a->params_published, b->params_published);
     assert_int_equal(a->params_exact, b->params_exact);
 }
@@ -219,6 +220,52 @@ static void test_round_trip_settings(void **state)
 
 /* Without overwrite an existing file keeps its content and mtime; with it,
  * the file is replaced.  No temporary remains either way. */
+/* A distillation teacher is saved as `teacher: ID` and resolved on load
+ * (teacher_weights too); saving through a symbolic link writes its target. */
+static void test_teacher_and_symlink(void **state)
+{
+    (void)state;
+    const llm_preset *base = llm_registry_find(&builtin, "llama-3-8b");
+    assert_non_null(base);
+    llm_config c;
+    llm_config_from_preset(&c, base);
+    llm_error e;
+    assert_int_equal(llm_setting_apply(&c, &builtin, "mode", "distill", &e), LLM_OK);
+    assert_int_equal(llm_setting_apply(&c, &builtin, "teacher", "llama-3-70b", &e), LLM_OK);
+    assert_int_equal(llm_setting_apply(&c, &builtin, "teacher_weights", "fp8", &e), LLM_OK);
+    llm_preset p;
+    llm_preset_from_config(&p, base, &c, "distilled", "Distilled");
+    char *yaml;
+    assert_int_equal(llm_preset_to_yaml(&p, &yaml, NULL, &e), LLM_OK);
+    assert_non_null(strstr(yaml, "      teacher: llama-3-70b\n      teacher_weights: fp8\n"));
+    assert_null(strstr(yaml, "not saved"));
+    free(yaml);
+
+    char target[600], link[600];
+    snprintf(target, sizeof target, "%s/distilled-target.yaml", tmpdir);
+    snprintf(link, sizeof link, "%s/distilled.yaml", tmpdir);
+    assert_int_equal(symlink("distilled-target.yaml", link), 0); /* dangling until saved */
+    assert_int_equal(llm_preset_save(link, &p, false, &e), LLM_OK);
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(llm_preset_save(link, &p, false, &e), LLM_ERR_EXISTS);
+
+    /* loaded with the builtin presets around it: the teacher is resolved */
+    llm_registry r;
+    llm_registry_init(&r);
+    assert_int_equal(llm_registry_load_builtin(&r, &e), LLM_OK);
+    assert_int_equal(llm_registry_load_file(&r, target, &e), LLM_OK);
+    const llm_preset *back = llm_registry_find(&r, "distilled");
+    assert_non_null(back);
+    assert_string_equal(back->teacher, "llama-3-70b");
+    assert_true(back->workload.has_teacher);
+    assert_int_equal(back->workload.teacher.layers, 80);
+    assert_string_equal(back->workload.teacher_weights.name, "fp8");
+    assert_int_equal(back->workload.mode, LLM_MODE_DISTILL);
+    llm_registry_free(&r);
+}
+
 static void test_no_overwrite(void **state)
 {
     (void)state;
@@ -337,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_round_trip_every_preset),
         cmocka_unit_test(test_round_trip_settings),
         cmocka_unit_test(test_no_overwrite),
+        cmocka_unit_test(test_teacher_and_symlink),
         cmocka_unit_test(test_save_errors),
         cmocka_unit_test(test_yaml_text),
     };

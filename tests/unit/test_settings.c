@@ -27,6 +27,19 @@ static void apply_ok(llm_config *c, const char *key, const char *value)
         fail_msg("%s=%s: %s", key, value, e.message);
 }
 
+/* Like apply_err on a given config (the message without the accepted list). */
+static void apply_err_in(llm_config *c, const char *key, const char *value, llm_code code,
+                         const char *message)
+{
+    llm_config before = *c;
+    llm_error e;
+    llm_code rc = llm_setting_apply(c, NULL, key, value, &e);
+    if (rc != code || strncmp(e.message, message, strlen(message)) != 0)
+        fail_msg("%s=%s:\n  got  %s \"%s\"\n  want %s \"%s...\"", key, value, llm_code_name(rc),
+                 e.message, llm_code_name(code), message);
+    assert_memory_equal(c, &before, sizeof *c);
+}
+
 static void apply_err(const char *key, const char *value, llm_code code, const char *message)
 {
     llm_config c = fresh(), before = c;
@@ -129,8 +142,16 @@ static void test_byte_sizes(void **state)
     assert_string_equal(e.message, "'1G': ambiguous unit 'G'; write GiB (binary) or GB (decimal)");
     assert_int_equal(llm_parse_bytes("1k", &v, &e), LLM_ERR_INVALID);
     assert_string_equal(e.message, "'1k': ambiguous unit 'k'; write KiB (binary) or kB (decimal)");
-    assert_int_equal(llm_parse_bytes("1PB", &v, &e), LLM_ERR_INVALID);
-    assert_string_equal(e.message, "'1PB': unknown unit 'PB'; units: B KiB MiB GiB TiB KB MB GB TB");
+    /* PiB = 2^50, PB = 10^15 (help settings says overhead goes up to 1PiB) */
+    assert_int_equal(llm_parse_bytes("1PiB", &v, &e), LLM_OK);
+    assert_int_equal(v, 1125899906842624ull);
+    assert_int_equal(llm_parse_bytes("2PB", &v, &e), LLM_OK);
+    assert_int_equal(v, 2000000000000000ull);
+    assert_int_equal(llm_parse_bytes("1P", &v, &e), LLM_ERR_INVALID);
+    assert_string_equal(e.message, "'1P': ambiguous unit 'P'; write PiB (binary) or PB (decimal)");
+    assert_int_equal(llm_parse_bytes("1EB", &v, &e), LLM_ERR_INVALID);
+    assert_string_equal(e.message,
+                        "'1EB': unknown unit 'EB'; units: B KiB MiB GiB TiB PiB KB MB GB TB PB");
     assert_int_equal(llm_parse_bytes("-1GiB", &v, &e), LLM_ERR_RANGE);
     assert_int_equal(llm_parse_bytes("0.3B", &v, &e), LLM_ERR_INVALID);
     assert_string_equal(e.message, "'0.3B' is not a whole number of bytes");
@@ -226,11 +247,13 @@ static void test_every_key(void **state)
         {"sparse_storage", "2:4", "2:4"},
         {"keep_16bit", "off", "off"},
         {"gpu", "h100-80gb", "h100-80gb"},
-        {"gpus", "512", "512"},
+        {"gpus", "512", "0"}, /* sets dp = 512 / (tp 8 x pp 4) = 16 */
         {"mfu", "0.45", "0.45"},
         {"overhead", "512MiB", "512MiB"},
         {"fragmentation", "0.1", "0.1"},
         {"kv_block", "16", "16"},
+        {"teacher", "llama-3-70b", "llama-3-70b"}, /* no registry: recorded only */
+        {"teacher_weights", "fp8", "fp8"},
     };
     size_t n = sizeof cases / sizeof cases[0];
     assert_int_equal(n, llm_setting_count()); /* every key is covered here */
@@ -271,7 +294,7 @@ static void test_every_key(void **state)
     assert_int_equal(w->tp, 8);
     assert_int_equal(w->pp, 4);
     assert_int_equal(w->vpp, 2);
-    assert_int_equal(w->dp, 64);
+    assert_int_equal(w->dp, 16); /* gpus=512 after tp=8, pp=4 */
     assert_int_equal(w->ep, 8);
     assert_int_equal(w->zero, 3);
     assert_true(w->offload_optimizer && w->offload_params);
@@ -281,7 +304,10 @@ static void test_every_key(void **state)
     assert_int_equal(w->sparse_storage, LLM_SPARSE_2_4);
     assert_false(w->quant_keep_16bit);
     assert_string_equal(c.gpu, "h100-80gb");
-    assert_int_equal(w->gpus, 512);
+    assert_int_equal(w->gpus, 0); /* the count follows tp x pp x dp */
+    assert_string_equal(c.teacher, "llama-3-70b");
+    assert_false(w->has_teacher);
+    assert_string_equal(w->teacher_weights.name, "fp8");
     assert_true(w->mfu == 0.45);
     assert_true(w->overhead_bytes == 536870912.0);
     assert_true(w->fragmentation == 0.1);
@@ -420,12 +446,15 @@ static void test_errors(void **state)
               "sparsity: above 0.99; accepted: 0..0.99 or a percentage (50%)");
     apply_err("overhead", "1G", LLM_ERR_INVALID,
               "overhead: '1G': ambiguous unit 'G'; write GiB (binary) or GB (decimal); accepted: "
-              "0..1PiB with a unit: 0, 512MiB, 1GiB, 1GB");
-    apply_err("overhead", "2PiB", LLM_ERR_INVALID,
-              "overhead: '2PiB': unknown unit 'PiB'; units: B KiB MiB GiB TiB KB MB GB TB; "
-              "accepted: 0..1PiB with a unit: 0, 512MiB, 1GiB, 1GB");
+              "0..1PiB with a unit: 0, 512MiB, 1GiB, 1GB, 1PiB");
+    /* the limit the help text names is accepted, and just above it is not */
+    llm_config big = fresh();
+    apply_ok(&big, "overhead", "1PiB");
+    assert_true(big.workload.overhead_bytes == 1125899906842624.0);
+    apply_err("overhead", "2PiB", LLM_ERR_RANGE,
+              "overhead: above 1PiB; accepted: 0..1PiB with a unit: 0, 512MiB, 1GiB, 1GB, 1PiB");
     apply_err("overhead", "2000TiB", LLM_ERR_RANGE,
-              "overhead: above 1PiB; accepted: 0..1PiB with a unit: 0, 512MiB, 1GiB, 1GB");
+              "overhead: above 1PiB; accepted: 0..1PiB with a unit: 0, 512MiB, 1GiB, 1GB, 1PiB");
     apply_err("gpu", "H100!", LLM_ERR_INVALID,
               "gpu: 'H100!' is not accepted; accepted: a GPU id or none");
 }
@@ -475,6 +504,109 @@ static void test_qlora_nf4_base(void **state)
     assert_int_equal(c.workload.weights.group, 64);
     assert_int_equal(llm_setting_apply(&c, &r, "weights", "nf4-dq", &e), LLM_OK);
     assert_string_equal(c.workload.weights.name, "nf4-dq");
+    llm_registry_free(&r);
+}
+
+/* Leaving qlora gives back the weights dtype that mode=qlora replaced. */
+static void test_leave_qlora(void **state)
+{
+    (void)state;
+    llm_config c = fresh();
+    apply_ok(&c, "weights", "fp16");
+    apply_ok(&c, "mode", "qlora");
+    assert_string_equal(c.workload.weights.name, "nf4");
+    apply_ok(&c, "mode", "train");
+    assert_string_equal(c.workload.weights.name, "fp16");
+    assert_true(c.workload.weights.bytes == 2.0);
+
+    /* unknown previous dtype (a qlora preset): bf16 */
+    c = fresh();
+    apply_ok(&c, "mode", "qlora");
+    memset(&c.weights_before_qlora, 0, sizeof c.weights_before_qlora);
+    apply_ok(&c, "mode", "infer");
+    assert_string_equal(c.workload.weights.name, "bf16");
+
+    /* a weights= after qlora is the user's choice: leaving keeps it */
+    c = fresh();
+    apply_ok(&c, "mode", "qlora");
+    apply_ok(&c, "weights", "int4");
+    apply_ok(&c, "mode", "lora");
+    assert_string_equal(c.workload.weights.name, "int4");
+
+    /* a later weights= wins over the restore */
+    c = fresh();
+    apply_ok(&c, "mode", "qlora");
+    apply_ok(&c, "mode", "train");
+    apply_ok(&c, "weights", "fp8");
+    assert_string_equal(c.workload.weights.name, "fp8");
+
+    /* modes other than qlora never touch nf4 weights set on purpose */
+    c = fresh();
+    apply_ok(&c, "weights", "nf4");
+    apply_ok(&c, "mode", "infer");
+    assert_string_equal(c.workload.weights.name, "nf4");
+}
+
+/* gpus=N sets dp = N / (tp x pp); N not a multiple is an error naming tp x pp. */
+static void test_gpus_sets_dp(void **state)
+{
+    (void)state;
+    llm_config c = fresh();
+    apply_ok(&c, "tp", "2");
+    apply_ok(&c, "pp", "4");
+    apply_ok(&c, "gpus", "64");
+    assert_int_equal(c.workload.dp, 8); /* 64 / (2 x 4) */
+    assert_int_equal(c.workload.gpus, 0);
+    apply_ok(&c, "gpus", "0"); /* nothing changes */
+    assert_int_equal(c.workload.dp, 8);
+    apply_err_in(&c, "gpus", "12", LLM_ERR_INVALID,
+                 "gpus: 12 GPUs is not a multiple of tp x pp = 2 x 4 = 8 (dp = gpus / (tp x pp))");
+    llm_config d = fresh();
+    apply_ok(&d, "tp", "8");
+    llm_error e;
+    assert_int_equal(llm_setting_apply(&d, NULL, "gpus", "12", &e), LLM_ERR_INVALID);
+    assert_string_equal(e.message, "gpus: 12 GPUs is not a multiple of tp x pp = 8 x 1 = 8 "
+                                   "(dp = gpus / (tp x pp)); accepted: 0..2^24, a multiple of "
+                                   "tp x pp (sets dp)");
+    assert_int_equal(d.workload.dp, 1);
+}
+
+/* teacher=ID resolves through the registry: the teacher's shape, and the
+ * weights dtype of the student at that point. */
+static void test_teacher(void **state)
+{
+    (void)state;
+    llm_registry r;
+    llm_registry_init(&r);
+    llm_error e;
+    assert_int_equal(llm_registry_load_builtin(&r, &e), LLM_OK);
+    const llm_preset *t = llm_registry_find(&r, "llama-3-70b");
+    assert_non_null(t);
+    llm_config c = fresh();
+    assert_int_equal(llm_setting_apply(&c, &r, "weights", "fp16", &e), LLM_OK);
+    assert_int_equal(llm_setting_apply(&c, &r, "teacher", "llama-3-70b", &e), LLM_OK);
+    assert_true(c.workload.has_teacher);
+    assert_int_equal(c.workload.teacher.layers, 80); /* Llama 3 70B: 80 layers, d 8192 */
+    assert_int_equal(c.workload.teacher.hidden, 8192);
+    assert_string_equal(c.workload.teacher_weights.name, "fp16");
+    assert_string_equal(c.teacher, "llama-3-70b");
+    assert_int_equal(llm_setting_apply(&c, &r, "teacher", "no-such-model", &e), LLM_ERR_NOTFOUND);
+    assert_string_equal(e.message, "teacher: unknown preset 'no-such-model' (see 'llmem presets')");
+    assert_string_equal(c.teacher, "llama-3-70b"); /* unchanged */
+    assert_int_equal(llm_setting_apply(&c, &r, "teacher", "none", &e), LLM_OK);
+    assert_false(c.workload.has_teacher);
+    assert_string_equal(c.teacher, "");
+
+    /* recorded without a registry, resolved later */
+    c = fresh();
+    apply_ok(&c, "teacher", "llama-3-70b");
+    assert_false(c.workload.has_teacher);
+    assert_int_equal(llm_config_resolve_teacher(&c, &r, &e), LLM_OK);
+    assert_true(c.workload.has_teacher);
+    assert_int_equal(c.workload.teacher.layers, 80);
+    c = fresh();
+    apply_ok(&c, "teacher", "gone");
+    assert_int_equal(llm_config_resolve_teacher(&c, &r, &e), LLM_ERR_NOTFOUND);
     llm_registry_free(&r);
 }
 
@@ -587,6 +719,9 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_with_registry),
         cmocka_unit_test(test_qlora_nf4_base),
+        cmocka_unit_test(test_leave_qlora),
+        cmocka_unit_test(test_gpus_sets_dp),
+        cmocka_unit_test(test_teacher),
         cmocka_unit_test(test_key_value_text),
         cmocka_unit_test(test_config_default),
         cmocka_unit_test(test_fraction_round_trip),
