@@ -33,10 +33,52 @@ typedef struct llm_memory {
 } llm_memory;
 
 typedef enum llm_bound {
-    LLM_BOUND_NONE = 0,
+    LLM_BOUND_NONE = 0, /* no GPU given: no times */
     LLM_BOUND_COMPUTE,
-    LLM_BOUND_MEMORY /* bandwidth */
+    LLM_BOUND_MEMORY,   /* bandwidth */
+    LLM_BOUND_UNKNOWN   /* a GPU was given but the side that would decide is not
+                           published (no peak FLOP/s for the precision, e.g. Apple
+                           M2/M3 Ultra, or no bandwidth): the time and tokens/s are
+                           0 and mean "unknown" (print n/a, JSON null) */
 } llm_bound;
+
+/* Warnings about an estimate (llm_estimate.warnings, llm_solve_result.warnings):
+ * one bit each; llm_warning_text() gives the sentence to show. */
+enum {
+    LLM_WARN_SEQ_ABOVE_CONTEXT = 1u << 0, /* seq (inference: seq + gen_tokens) > model max_seq */
+    LLM_WARN_NF4_TRAINING = 1u << 1,      /* train/finetune/distill on sub-8-bit weights */
+    LLM_WARN_SATURATED = 1u << 2,         /* the cluster's device + host bytes above 2^53
+                                             (figures no longer exact) or not finite */
+    LLM_WARN_PEAK_UNKNOWN = 1u << 3,      /* GPU has no published peak FLOP/s for the compute
+                                             precision: training time and prefill unknown,
+                                             decode from the bandwidth bound only */
+    LLM_WARN_BANDWIDTH_UNKNOWN = 1u << 4  /* GPU has no memory bandwidth: prefill/decode
+                                             bandwidth side unknown */
+};
+#define LLM_WARN_COUNT 5 /* bits 0 .. LLM_WARN_COUNT-1 are defined */
+
+/* The text of one warning bit (e.g. LLM_WARN_SEQ_ABOVE_CONTEXT): static,
+ * one line, no trailing period; NULL for 0, several bits or an unknown bit. */
+const char *llm_warning_text(unsigned bit);
+
+/* How llm_estimate.train_tokens (D) was chosen. */
+typedef enum llm_tokens_basis {
+    LLM_TOKENS_GIVEN = 0,     /* workload.tokens */
+    LLM_TOKENS_CHINCHILLA,    /* tokens = 0, pre-training: 20 per parameter (Hoffmann et al.) */
+    LLM_TOKENS_PER_BILLION    /* tokens = 0, finetune/lora/qlora/distill: 10^9 tokens, so the
+                                 training time reads "per 1B tokens" */
+} llm_tokens_basis;
+
+/* The default tokens for a fine-tuning mode's time when tokens = 0. */
+#define LLM_FINETUNE_TOKENS_DEFAULT 1e9
+
+/* "Performance proportional to N^alpha": the default alpha of the
+ * improvement factor (1 + x)^(1/alpha) (issue 3: 10% -> 3.90x).  Use this,
+ * not Kaplan's loss exponent, wherever the improvement factor is shown. */
+#define LLM_IMPROVEMENT_ALPHA_DEFAULT 0.07
+/* Kaplan et al. 2020 loss-law exponents (L(N) = (N_c/N)^alpha_N, L(D)). */
+#define LLM_KAPLAN_ALPHA_N 0.076
+#define LLM_KAPLAN_ALPHA_D 0.095
 
 typedef struct llm_estimate {
     llm_params params;
@@ -47,9 +89,11 @@ typedef struct llm_estimate {
     double kv_bytes_per_token; /* whole model, one sequence, unsharded */
     double act_bytes_per_layer;
 
-    double flops_per_token; /* forward, Kaplan 2N + 2 L s d_attn */
-    double train_flops;     /* for workload.tokens (6ND, 8ND with full recompute) */
-    double train_seconds;   /* on workload.gpus at workload.mfu (0 without a GPU) */
+    double flops_per_token; /* forward, Kaplan 2N + 2 L s d_attn (n_ctx = seq) */
+    double train_flops;     /* for train_tokens: 3 D flops_per_token (= 6ND + 6 L s d_attn D),
+                               + D flops_per_token with full recompute */
+    double train_seconds;   /* on workload.gpus at workload.mfu (0 without a GPU or
+                               with warnings & LLM_WARN_PEAK_UNKNOWN: unknown) */
     double prefill_seconds;
     double prefill_tokens_per_s;
     double decode_tokens_per_s;
@@ -69,11 +113,19 @@ typedef struct llm_estimate {
     double act_inflight;  /* layer x micro-batch units held by the stage (L with 1F1B, x interleave) */
     uint32_t stage;       /* the most-loaded pipeline stage (0 = first) */
 
-    double train_tokens;        /* D behind train_flops (workload.tokens or 20 per parameter) */
-    double peak_flops;          /* per GPU, for the compute dtype (0 without a GPU) */
+    double train_tokens;        /* D behind train_flops (see train_tokens_basis) */
+    double peak_flops;          /* per GPU, for the compute dtype (0 without a GPU or unknown) */
     double prefill_intensity;   /* FLOPs per byte read during prefill */
     double decode_step_seconds; /* one decode step of micro_batch tokens */
-    double generate_seconds;    /* prefill + gen_tokens decode steps */
+    double generate_seconds;    /* prefill + gen_tokens decode steps (0 = unknown) */
+
+    llm_tokens_basis train_tokens_basis; /* how train_tokens was chosen */
+    unsigned warnings;                   /* LLM_WARN_* bits */
+    /* The bandwidth side alone (weights (+KV) read once per step / bandwidth),
+     * known whenever the GPU has a bandwidth, even when prefill_bound is
+     * LLM_BOUND_UNKNOWN: a lower bound on the time (0 without a GPU). */
+    double prefill_memory_seconds;
+    double decode_memory_seconds;
 } llm_estimate;
 
 /* ---- the saved-tensor table behind the activations ---------------------- */
@@ -119,10 +171,17 @@ typedef enum llm_solve {
                             with the most bytes per weight among those that fit */
 } llm_solve;
 
+#define LLM_SOLVE_REASON_MAX 192
+
 typedef struct llm_solve_result {
     bool found;
     uint64_t value;       /* seq / batch / GPU count; precision: index into candidates */
     llm_workload workload; /* the workload at the answer */
+    unsigned warnings;    /* LLM_WARN_* of the estimate at the answer (found only); e.g.
+                             LLM_SOLVE_SEQ past model max_seq sets LLM_WARN_SEQ_ABOVE_CONTEXT */
+    char reason[LLM_SOLVE_REASON_MAX]; /* not found: why, one line (GPUS: the smallest
+                                          per-GPU total of the layouts tried and the
+                                          capacity); "" when found */
 } llm_solve_result;
 
 llm_code llm_fit_solve(const llm_model *m, const llm_workload *w, const llm_gpu *gpu,
@@ -132,7 +191,8 @@ llm_code llm_fit_solve(const llm_model *m, const llm_workload *w, const llm_gpu 
 /* ---- scaling laws ------------------------------------------------------- */
 double llm_kaplan_loss_n(double non_embedding_params);
 double llm_kaplan_loss_d(double tokens);
-double llm_improvement_factor(double fraction, double alpha); /* (1+x)^(1/alpha) */
+double llm_improvement_factor(double fraction, double alpha); /* (1+x)^(1/alpha); alpha:
+                                                                 LLM_IMPROVEMENT_ALPHA_DEFAULT */
 double llm_chinchilla_loss(double params, double tokens);
 double llm_chinchilla_tokens(double params); /* compute-optimal: 20 per parameter */
 

@@ -70,7 +70,9 @@ typedef struct llm_workload {
     uint64_t seq;          /* tokens per sequence (context for inference) */
     uint64_t micro_batch;  /* sequences per GPU per step */
     uint64_t global_batch; /* sequences per optimizer step (0 = micro_batch x dp) */
-    uint64_t tokens;       /* training token budget (0 = 20 per parameter, Chinchilla) */
+    uint64_t tokens;       /* training token budget (0 = default: 20 per parameter (Chinchilla)
+                              when pre-training, 10^9 ("per 1B tokens") when fine-tuning;
+                              llm_estimate.train_tokens_basis says which) */
     uint64_t gen_tokens;   /* inference: tokens generated after the prompt */
 
     llm_dtype weights; /* stored weights (compute copy when training) */

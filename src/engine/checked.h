@@ -42,6 +42,14 @@ static inline uint64_t ck_div(uint64_t x, uint64_t d)
     return (d & (d - 1)) == 0 ? x >> __builtin_ctzll(d) : x / d;
 }
 
+/* A validated size (below 2^40) as a double: through int64_t, one
+ * cvtsi2sd instead of the several instructions an unsigned 64-bit
+ * conversion takes on x86-64; the same value for anything below 2^63. */
+static inline double ck_size_d(uint64_t v)
+{
+    return (double)(int64_t)v;
+}
+
 /* Inline copies of llm_model_head_dim / llm_model_kv_heads for the engine's
  * hot path (the public functions are in params.c). */
 static inline uint64_t eng_head_dim(uint64_t head_dim, uint64_t hidden, uint64_t heads)

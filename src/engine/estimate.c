@@ -39,17 +39,18 @@ void llm_eng_init_shape(llm_eng *e, const llm_model *m, const llm_workload *w,
     e->m = m;
     e->w = w;
     e->p = p;
-    e->L = (double)m->layers;
-    e->Lenc = m->arch == LLM_ARCH_ENCODER_DECODER ? (double)m->encoder_layers : 0.0;
+    /* sizes validated below 2^40 (model and workload limits) */
+    e->L = ck_size_d(m->layers);
+    e->Lenc = m->arch == LLM_ARCH_ENCODER_DECODER ? ck_size_d(m->encoder_layers) : 0.0;
     e->Lall = e->L + e->Lenc;
-    e->h = (double)m->hidden;
-    e->a = (double)m->heads;
-    e->k = (double)eng_kv_heads(m->kv_heads, m->heads);
-    e->d = (double)eng_head_dim(m->head_dim, m->hidden, m->heads);
-    e->f = (double)m->ffn;
-    e->V = (double)m->vocab;
-    e->s = (double)w->seq;
-    e->b = (double)w->micro_batch;
+    e->h = ck_size_d(m->hidden);
+    e->a = ck_size_d(m->heads);
+    e->k = ck_size_d(eng_kv_heads(m->kv_heads, m->heads));
+    e->d = ck_size_d(eng_head_dim(m->head_dim, m->hidden, m->heads));
+    e->f = ck_size_d(m->ffn);
+    e->V = ck_size_d(m->vocab);
+    e->s = ck_size_d(w->seq);
+    e->b = ck_size_d(w->micro_batch);
     e->t = (double)w->tp;
     e->pp = (double)w->pp;
     e->dp = (double)w->dp;
@@ -82,9 +83,7 @@ llm_code llm_estimate_run(const llm_model *m, const llm_workload *w, const llm_g
      * `rep stos` on the hot path): every field is written below, and the ones
      * written only for some workloads are cleared here first. */
     out->act_bytes_per_layer = out->act_c_sbh = out->act_c_score = out->act_c_token = 0.0;
-    out->train_seconds = out->prefill_seconds = out->prefill_tokens_per_s = 0.0;
-    out->decode_tokens_per_s = out->decode_intensity = out->prefill_intensity = 0.0;
-    out->decode_step_seconds = out->generate_seconds = 0.0;
+    /* (the compute figures are all written by llm_eng_compute) */
     llm_eng e;
     llm_eng_init(&e, m, w, &out->params);
     out->gpus = (uint64_t)w->tp * w->pp * w->dp;

@@ -143,8 +143,10 @@ const char *llm_figure_name(llm_figure f)
 
 static const char *bound_name(llm_bound b)
 {
-    return b == LLM_BOUND_COMPUTE ? "compute-bound" : b == LLM_BOUND_MEMORY ? "memory-bound"
-                                                                           : "no bound (no GPU)";
+    return b == LLM_BOUND_COMPUTE   ? "compute-bound"
+           : b == LLM_BOUND_MEMORY  ? "memory-bound"
+           : b == LLM_BOUND_UNKNOWN ? "bound unknown (GPU figure not published)"
+                                    : "no bound (no GPU)";
 }
 
 #define ULL(x) ((unsigned long long)(x))
@@ -650,30 +652,41 @@ size_t llm_explain(const llm_model *m, const llm_workload *w, const llm_gpu *gpu
         break;
     case LLM_FIG_TRAIN_TIME: {
         double N = (double)est.params.active_non_embedding, D = est.train_tokens;
+        double F = est.flops_per_token, attn = F - 2.0 * N;
         bool lora = is_lora(w);
-        put(&o, "training FLOPs C = %s N D", lora ? "4" : "6");
-        if (w->recompute == LLM_RECOMPUTE_FULL) put(&o, " + 2 N D");
+        const char *k = lora ? "2" : "3";
+        put(&o, "training FLOPs C = %s D F", k);
+        if (w->recompute == LLM_RECOMPUTE_FULL) put(&o, " + D F");
         if (w->recompute == LLM_RECOMPUTE_SELECTIVE) put(&o, " + 2 n_layer s d_attn D");
-        if (w->mode == LLM_MODE_DISTILL) put(&o, " + 2 N_teacher D");
+        if (w->mode == LLM_MODE_DISTILL) put(&o, " + D F_teacher");
         put(&o, "\n");
-        put(&o, "  (%s", lora ? "LoRA: forward + input gradients, no base weight gradients"
-                              : "Kaplan: forward 2ND + backward 4ND");
-        if (w->recompute == LLM_RECOMPUTE_FULL) put(&o, "; full recomputation: one more forward");
+        put(&o, "  F = 2 N + 2 n_layer n_ctx d_attn: forward FLOPs per token\n"
+                "  (Kaplan et al. 2020, Table 1; n_ctx = seq)\n");
+        if (lora)
+            put(&o, "  LoRA: forward + input gradients = 2 forwards (no base weight gradients)\n");
+        else
+            put(&o, "  forward + backward = 3 forwards: 3 D F = 6 N D + 6 n_layer s d_attn D\n");
+        if (w->recompute == LLM_RECOMPUTE_FULL) put(&o, "  full recomputation: one more forward\n");
         if (w->recompute == LLM_RECOMPUTE_SELECTIVE)
-            put(&o, "; selective: the attention core again");
-        if (w->mode == LLM_MODE_DISTILL) put(&o, "; the teacher's forward");
-        put(&o, ")\n");
+            put(&o, "  selective recomputation: the attention core again\n");
+        if (w->mode == LLM_MODE_DISTILL) put(&o, "  distillation: the teacher's forward\n");
         put(&o, "  N = %llu (active non-embedding)\n", ULL(est.params.active_non_embedding));
+        put(&o, "  F = 2 x %s + 2 x %g x %s x %s = %.0f\n", nu(&o, N), e.Lall, nu(&o, e.s),
+            nu(&o, e.a * e.d), F);
         put(&o, "  D = %s tokens%s\n", nu(&o, D),
-            w->tokens ? "" : " (20 per parameter, Chinchilla)");
-        put(&o, "  C = %s x %s x %s", lora ? "4" : "6", nu(&o, N), nu(&o, D));
-        if (w->recompute == LLM_RECOMPUTE_FULL) put(&o, " + 2 x %s x %s", nu(&o, N), nu(&o, D));
-        if (w->recompute == LLM_RECOMPUTE_SELECTIVE)
-            put(&o, " + 2 x %g x %s x %s x %s", e.Lall, nu(&o, e.s), nu(&o, e.a * e.d), nu(&o, D));
+            est.train_tokens_basis == LLM_TOKENS_CHINCHILLA
+                ? " (tokens = 0: 20 per parameter, Chinchilla)"
+            : est.train_tokens_basis == LLM_TOKENS_PER_BILLION
+                ? " (tokens = 0 when fine-tuning: time per 1B tokens)"
+                : "");
+        put(&o, "  C = %s x %s x %.0f", k, nu(&o, D), F);
+        if (w->recompute == LLM_RECOMPUTE_FULL) put(&o, " + %s x %.0f", nu(&o, D), F);
+        if (w->recompute == LLM_RECOMPUTE_SELECTIVE) put(&o, " + %.0f x %s", attn, nu(&o, D));
         if (w->mode == LLM_MODE_DISTILL && w->has_teacher) {
-            llm_params tp;
-            if (llm_params_count(&w->teacher, &tp, NULL) == LLM_OK)
-                put(&o, " + 2 x %llu x %s", ULL(tp.active_non_embedding), nu(&o, D));
+            double base = (lora ? 2.0 : 3.0) * F * D;
+            if (w->recompute == LLM_RECOMPUTE_FULL) base += F * D;
+            if (w->recompute == LLM_RECOMPUTE_SELECTIVE) base += attn * D;
+            put(&o, " + %s x %.0f", nu(&o, D), (est.train_flops - base) / D);
         }
         put(&o, "\n    = %.6g FLOPs\n", est.train_flops);
         if (est.peak_flops > 0) {
@@ -681,6 +694,8 @@ size_t llm_explain(const llm_model *m, const llm_workload *w, const llm_gpu *gpu
             put(&o, "time = C / (GPUs x peak x MFU), GPUs = tp x pp x dp = %llu\n", ULL(est.gpus));
             put(&o, "  = %.6g / (%g x %.6g x %g)\n", est.train_flops, G, est.peak_flops, w->mfu);
             put(&o, "  = %.6g s = %.3g days\n", est.train_seconds, est.train_seconds / 86400.0);
+        } else if (gpu) {
+            put(&o, "time: unknown (%s publishes no peak FLOP/s for %s)\n", gpu->id, w->act.name);
         } else {
             put(&o, "time: needs a GPU with a peak FLOP/s\n");
         }
@@ -688,31 +703,50 @@ size_t llm_explain(const llm_model *m, const llm_workload *w, const llm_gpu *gpu
     }
     case LLM_FIG_PREFILL:
     case LLM_FIG_DECODE: {
-        if (est.peak_flops <= 0 || !gpu) {
+        if (!gpu) {
             put(&o, "needs a GPU with peak FLOP/s and bandwidth\n");
             break;
         }
         double wd, we, kv;
         llm_eng_replica_bytes(&e, &wd, &we, &kv);
-        double N = (double)est.params.active_non_embedding;
+        double N = (double)est.params.active_non_embedding, F = est.flops_per_token;
+        bool pk = est.peak_flops > 0, bk = gpu->bandwidth > 0;
         put(&o, "one replica: pp = %u stage%s run in turn, t = %u GPUs each; N = %.0f\n", w->pp,
             w->pp > 1 ? "s" : "", w->tp, N);
-        put(&o, "peak = %.6g FLOP/s (%s), MFU = %g, bandwidth = %.6g B/s\n", est.peak_flops,
-            w->act.name, w->mfu, gpu->bandwidth);
+        put(&o, "F = 2 N + 2 n_layer n_ctx d_attn (Kaplan et al. 2020, Table 1; n_ctx = seq)\n"
+                "  = 2 x %.0f + 2 x %g x %s x %s = %.0f FLOPs per token\n",
+            N, e.Lall, nu(&o, e.s), nu(&o, e.a * e.d), F);
+        if (pk)
+            put(&o, "peak = %.6g FLOP/s (%s), MFU = %g", est.peak_flops, w->act.name, w->mfu);
+        else
+            put(&o, "peak = unknown (%s publishes none for %s)", gpu->id, w->act.name);
+        if (bk) put(&o, ", bandwidth = %.6g B/s\n", gpu->bandwidth);
+        else put(&o, ", bandwidth = unknown\n");
         if (f == LLM_FIG_PREFILL) {
             put(&o, "prefill time = max(compute, memory)\n"
-                    "  compute = 2 N s b / t / (peak x MFU)\n"
-                    "          = 2 x %.0f x %s x %s / %u / (%.6g x %g) = %.6g s\n",
-                N, nu(&o, e.s), nu(&o, e.b), w->tp, est.peak_flops, w->mfu,
-                2.0 * N * e.s * e.b / e.t / (est.peak_flops * w->mfu));
-            put(&o, "  memory = weight bytes per GPU (all stages) / bandwidth\n"
-                    "         = %.0f / %.6g = %.6g s\n",
-                wd + we, gpu->bandwidth, (wd + we) / gpu->bandwidth);
-            put(&o, "  = %.6g s, %s; intensity %.6g FLOP/B\n", est.prefill_seconds,
-                bound_name(est.prefill_bound), est.prefill_intensity);
-            put(&o, "throughput = s b / time = %s x %s / %.6g = %.6g tokens/s\n", nu(&o, e.s),
-                nu(&o, e.b),
-                est.prefill_seconds, est.prefill_tokens_per_s);
+                    "  compute = s b F / t / (peak x MFU)\n");
+            if (pk)
+                put(&o, "          = %s x %s x %.0f / %u / (%.6g x %g) = %.6g s\n", nu(&o, e.s),
+                    nu(&o, e.b), F, w->tp, est.peak_flops, w->mfu,
+                    F * e.s * e.b / e.t / (est.peak_flops * w->mfu));
+            else
+                put(&o, "          = unknown (no peak FLOP/s)\n");
+            put(&o, "  memory = weight bytes per GPU (all stages) / bandwidth\n");
+            if (bk)
+                put(&o, "         = %.0f / %.6g = %.6g s\n", wd + we, gpu->bandwidth,
+                    (wd + we) / gpu->bandwidth);
+            else
+                put(&o, "         = unknown (no bandwidth)\n");
+            if (est.prefill_bound == LLM_BOUND_UNKNOWN) {
+                put(&o, "  = unknown: the compute side decides prefill (intensity %.6g FLOP/B)\n"
+                        "  and is not published; at least %.6g s\n",
+                    est.prefill_intensity, est.prefill_memory_seconds);
+            } else {
+                put(&o, "  = %.6g s, %s; intensity %.6g FLOP/B\n", est.prefill_seconds,
+                    bound_name(est.prefill_bound), est.prefill_intensity);
+                put(&o, "throughput = s b / time = %s x %s / %.6g = %.6g tokens/s\n",
+                    nu(&o, e.s), nu(&o, e.b), est.prefill_seconds, est.prefill_tokens_per_s);
+            }
         } else {
             double frac = 1.0;
             if (m->experts) {
@@ -720,10 +754,14 @@ size_t llm_explain(const llm_model *m, const llm_workload *w, const llm_gpu *gpu
                 if (frac > 1.0) frac = 1.0;
             }
             put(&o, "decode step = max(compute, memory)\n"
-                    "  compute = 2 N b / t / (peak x MFU)\n"
-                    "          = 2 x %.0f x %s / %u / (%.6g x %g) = %.6g s\n",
-                N, nu(&o, e.b), w->tp, est.peak_flops, w->mfu,
-                2.0 * N * e.b / e.t / (est.peak_flops * w->mfu));
+                    "  compute = b F / t / (peak x MFU)\n");
+            if (pk)
+                put(&o, "          = %s x %.0f / %u / (%.6g x %g) = %.6g s\n", nu(&o, e.b), F,
+                    w->tp, est.peak_flops, w->mfu, F * e.b / e.t / (est.peak_flops * w->mfu));
+            else
+                put(&o, "          = unknown (no peak FLOP/s): decode reads ~%.3g FLOP/B,\n"
+                        "            memory-bound on GPUs with published peaks\n",
+                    est.decode_intensity);
             if (m->experts)
                 put(&o, "  memory = (weights + experts x min(1, b.e/E) + KV of b sequences)\n"
                         "           per GPU / bandwidth\n"
@@ -733,21 +771,34 @@ size_t llm_explain(const llm_model *m, const llm_workload *w, const llm_gpu *gpu
                 put(&o, "  memory = (weights + KV of b sequences) per GPU / bandwidth\n"
                         "         = (%.0f + %.0f) / %.6g\n",
                     wd + we, kv, gpu->bandwidth);
-            put(&o, "         = %.6g s\n", (wd + we * frac + kv) / gpu->bandwidth);
-            put(&o, "  = %.6g s, %s; intensity %.6g FLOP/B\n", est.decode_step_seconds,
-                bound_name(est.decode_bound), est.decode_intensity);
+            if (bk) put(&o, "         = %.6g s\n", (wd + we * frac + kv) / gpu->bandwidth);
+            else put(&o, "         = unknown (no bandwidth)\n");
+            if (est.decode_bound == LLM_BOUND_UNKNOWN) {
+                put(&o, "  = unknown\n");
+                break;
+            }
+            put(&o, "  = %.6g s, %s%s; intensity %.6g FLOP/B\n", est.decode_step_seconds,
+                bound_name(est.decode_bound), pk ? "" : " (peak unknown)",
+                est.decode_intensity);
             put(&o, "throughput = b / step = %s / %.6g = %.6g tokens/s\n", nu(&o, e.b),
                 est.decode_step_seconds, est.decode_tokens_per_s);
-            put(&o, "prefill + %llu tokens = %.6g + %llu x %.6g = %.6g s\n", ULL(w->gen_tokens),
-                est.prefill_seconds, ULL(w->gen_tokens), est.decode_step_seconds,
-                est.generate_seconds);
+            if (est.prefill_bound == LLM_BOUND_UNKNOWN)
+                put(&o, "prefill + %llu tokens: unknown (prefill unknown)\n",
+                    ULL(w->gen_tokens));
+            else
+                put(&o, "prefill + %llu tokens = %.6g + %llu x %.6g = %.6g s\n",
+                    ULL(w->gen_tokens), est.prefill_seconds, ULL(w->gen_tokens),
+                    est.decode_step_seconds, est.generate_seconds);
         }
         break;
     }
     case LLM_FIG_SCALING: {
         double N = (double)est.params.non_embedding;
-        double D = est.train_tokens;
         double Nt = (double)est.params.total;
+        /* pre-training laws: a fine-tuning run's default 1B tokens means
+         * nothing here, so D is then the Chinchilla budget */
+        double D = est.train_tokens_basis == LLM_TOKENS_PER_BILLION ? llm_chinchilla_tokens(Nt)
+                                                                     : est.train_tokens;
         put(&o, "Kaplan et al. 2020 (N non-embedding, D tokens):\n");
         put(&o, "  L(N) = (8.8e13 / N)^0.076 = (8.8e13 / %s)^0.076 = %.4f nats\n", nu(&o, N),
             llm_kaplan_loss_n(N));
@@ -759,8 +810,11 @@ size_t llm_explain(const llm_model *m, const llm_workload *w, const llm_gpu *gpu
         put(&o, "          = %.4f nats\n", llm_chinchilla_loss(Nt, D));
         put(&o, "  compute-optimal tokens = 20 x N = 20 x %.0f = %.6g\n", Nt,
             llm_chinchilla_tokens(Nt));
-        put(&o, "improve by 10%% with performance ~ N^alpha, alpha = 0.07:\n");
-        put(&o, "  (1 + 0.1)^(1/0.07) = %.3f x parameters\n", llm_improvement_factor(0.1, 0.07));
+        put(&o, "improve by 10%% with performance ~ N^alpha, alpha = %g (default;\n"
+                "  not Kaplan's loss exponent alpha_N = %g):\n",
+            LLM_IMPROVEMENT_ALPHA_DEFAULT, LLM_KAPLAN_ALPHA_N);
+        put(&o, "  (1 + 0.1)^(1/%g) = %.3f x parameters\n", LLM_IMPROVEMENT_ALPHA_DEFAULT,
+            llm_improvement_factor(0.1, LLM_IMPROVEMENT_ALPHA_DEFAULT));
         break;
     }
     case LLM_FIG_COUNT:

@@ -5,6 +5,7 @@
  * the largest sequence / batch is found by doubling then bisection, exact to
  * the token.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "llmem/estimate.h"
@@ -21,13 +22,31 @@ static llm_code need_gpu(const llm_gpu *gpu, llm_error *err)
     return LLM_OK;
 }
 
+/* The smallest per-GPU total seen while searching GPU layouts (for the
+ * reason given when none fits). */
+typedef struct closest {
+    double total; /* < 0: nothing valid evaluated */
+    uint32_t tp, pp, dp;
+} closest;
+
 /* Fits on the GPU?  An invalid workload (e.g. batch above global_batch/dp)
- * counts as not fitting. */
-static bool fits(const llm_model *m, const llm_workload *w, const llm_gpu *gpu)
+ * counts as not fitting.  `near` (may be NULL) keeps the smallest total. */
+static bool fits_near(const llm_model *m, const llm_workload *w, const llm_gpu *gpu, closest *near)
 {
     llm_estimate e;
     if (llm_estimate_run(m, w, gpu, &e, NULL) != LLM_OK) return false;
+    if (near && (near->total < 0 || e.per_gpu.total < near->total)) {
+        near->total = e.per_gpu.total;
+        near->tp = w->tp;
+        near->pp = w->pp;
+        near->dp = w->dp;
+    }
     return e.per_gpu.total <= gpu->memory_bytes;
+}
+
+static bool fits(const llm_model *m, const llm_workload *w, const llm_gpu *gpu)
+{
+    return fits_near(m, w, gpu, NULL);
 }
 
 static bool tp_ok(const llm_model *m, uint64_t tp)
@@ -53,7 +72,7 @@ static uint64_t gcd(uint64_t a, uint64_t b)
  * the memory per GPU, so only the first valid dp is tried; with ZeRO, by
  * doubling and bisection.  0 if none up to the GPU limit or `best`. */
 static uint64_t smallest_dp(const llm_model *m, llm_workload *w, const llm_gpu *gpu,
-                            uint64_t tp_pp, uint64_t best)
+                            uint64_t tp_pp, uint64_t best, closest *near)
 {
     uint64_t ep = w->ep ? w->ep : 1;
     uint64_t step = ep / gcd(ep, w->tp);
@@ -61,19 +80,19 @@ static uint64_t smallest_dp(const llm_model *m, llm_workload *w, const llm_gpu *
     uint64_t lo = j0, hi = j0;
     if (hi * step * tp_pp > GPU_LIMIT) return 0;
     w->dp = (uint32_t)(hi * step);
-    if (fits(m, w, gpu)) return hi * step;
+    if (fits_near(m, w, gpu, near)) return hi * step;
     if (w->zero == 0) return 0;
     for (;;) {
         lo = hi;
         hi *= 2;
         if (hi * step * tp_pp > GPU_LIMIT || hi * step * tp_pp >= best) return 0;
         w->dp = (uint32_t)(hi * step);
-        if (fits(m, w, gpu)) break;
+        if (fits_near(m, w, gpu, near)) break;
     }
     while (hi - lo > 1) { /* lo does not fit, hi fits */
         uint64_t mid = lo + (hi - lo) / 2;
         w->dp = (uint32_t)(mid * step);
-        if (fits(m, w, gpu)) hi = mid;
+        if (fits_near(m, w, gpu, near)) hi = mid;
         else lo = mid;
     }
     return hi * step;
@@ -83,7 +102,7 @@ static uint64_t smallest_dp(const llm_model *m, llm_workload *w, const llm_gpu *
  * the divisors of layers, dp grown only when ZeRO shards over it; ties go to
  * the smaller pp (tensor parallelism first). */
 static bool search_gpus(const llm_model *m, const llm_workload *w, const llm_gpu *gpu,
-                        llm_workload *best_w, uint64_t *best_n)
+                        llm_workload *best_w, uint64_t *best_n, closest *near)
 {
     uint64_t best = UINT64_MAX;
     uint64_t best_pp = UINT64_MAX;
@@ -98,7 +117,8 @@ static bool search_gpus(const llm_model *m, const llm_workload *w, const llm_gpu
             c.pp = (uint32_t)pp;
             c.gpus = 0; /* = tp x pp x dp while dp is searched; set below */
             if (pp < 2 || m->layers % (pp * c.vpp)) c.vpp = 1;
-            uint64_t dp = smallest_dp(m, &c, gpu, tp * pp, best == UINT64_MAX ? UINT64_MAX : best + 1);
+            uint64_t dp = smallest_dp(m, &c, gpu, tp * pp,
+                                      best == UINT64_MAX ? UINT64_MAX : best + 1, near);
             if (!dp) continue;
             c.dp = (uint32_t)dp;
             uint64_t n = tp * pp * dp;
@@ -129,9 +149,26 @@ llm_code llm_fit_check(const llm_model *m, const llm_workload *w, const llm_gpu 
     out->utilisation = e.per_gpu.total / gpu->memory_bytes;
     llm_workload bw;
     uint64_t n;
-    if (search_gpus(m, w, gpu, &bw, &n)) out->gpus_needed = n;
+    if (search_gpus(m, w, gpu, &bw, &n, NULL)) out->gpus_needed = n;
     else if (!out->fits) out->gpus_needed = 0;
     return LLM_OK;
+}
+
+#define GIB 1073741824.0
+
+/* Per-GPU total of a workload (-1 when it is invalid). */
+static double total_of(const llm_model *m, const llm_workload *w, const llm_gpu *gpu)
+{
+    llm_estimate e;
+    if (llm_estimate_run(m, w, gpu, &e, NULL) != LLM_OK) return -1.0;
+    return e.per_gpu.total;
+}
+
+static void set_warnings(const llm_model *m, const llm_workload *w, const llm_gpu *gpu,
+                         llm_solve_result *out)
+{
+    llm_estimate e;
+    if (llm_estimate_run(m, w, gpu, &e, NULL) == LLM_OK) out->warnings = e.warnings;
 }
 
 /* Largest value in [1, SEARCH_LIMIT] of *field that fits; 0 if 1 does not. */
@@ -169,27 +206,48 @@ llm_code llm_fit_solve(const llm_model *m, const llm_workload *w, const llm_gpu 
     llm_workload c = *w;
     out->workload = *w;
     switch (what) {
-    case LLM_SOLVE_SEQ: {
-        uint64_t v = largest(m, &c, gpu, &c.seq);
-        out->found = v > 0;
-        out->value = v;
-        if (v) out->workload = c;
-        return LLM_OK;
-    }
+    case LLM_SOLVE_SEQ:
     case LLM_SOLVE_BATCH: {
-        uint64_t v = largest(m, &c, gpu, &c.micro_batch);
+        /* The memory question is answered exactly even past the model's
+         * max_seq; the warnings say so (LLM_WARN_SEQ_ABOVE_CONTEXT). */
+        bool seq = what == LLM_SOLVE_SEQ;
+        uint64_t v = largest(m, &c, gpu, seq ? &c.seq : &c.micro_batch);
         out->found = v > 0;
         out->value = v;
-        if (v) out->workload = c;
+        if (v) {
+            out->workload = c;
+            set_warnings(m, &c, gpu, out);
+        } else {
+            double t1 = total_of(m, &c, gpu);
+            const char *what_s = seq ? "sequence length" : "micro-batch";
+            if (t1 < 0)
+                snprintf(out->reason, sizeof out->reason, "the workload is invalid at %s 1",
+                         what_s);
+            else
+                snprintf(out->reason, sizeof out->reason,
+                         "%s 1 does not fit: %.2f GiB per GPU, capacity %.2f GiB", what_s,
+                         t1 / GIB, gpu->memory_bytes / GIB);
+        }
         return LLM_OK;
     }
     case LLM_SOLVE_GPUS: {
         uint64_t n;
         llm_workload bw;
-        out->found = search_gpus(m, w, gpu, &bw, &n);
+        closest near = {-1.0, 0, 0, 0};
+        out->found = search_gpus(m, w, gpu, &bw, &n, &near);
         if (out->found) {
             out->value = n;
             out->workload = bw;
+            set_warnings(m, &bw, gpu, out);
+        } else if (near.total >= 0) {
+            snprintf(out->reason, sizeof out->reason,
+                     "no layout up to %llu GPUs fits: smallest per-GPU total %.2f GiB "
+                     "(tp %u, pp %u, dp %u), capacity %.2f GiB",
+                     (unsigned long long)GPU_LIMIT, near.total / GIB, near.tp, near.pp, near.dp,
+                     gpu->memory_bytes / GIB);
+        } else {
+            snprintf(out->reason, sizeof out->reason,
+                     "no valid tp x pp x dp layout for this model and workload");
         }
         return LLM_OK;
     }
@@ -211,6 +269,9 @@ llm_code llm_fit_solve(const llm_model *m, const llm_workload *w, const llm_gpu 
                 out->workload = c;
             }
         }
+        if (out->found) set_warnings(m, &out->workload, gpu, out);
+        else snprintf(out->reason, sizeof out->reason,
+                      "none of the %zu candidate precisions fits", ncandidates);
         return LLM_OK;
     }
     default:

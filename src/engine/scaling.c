@@ -8,13 +8,13 @@
 double llm_kaplan_loss_n(double non_embedding_params)
 {
     if (!(non_embedding_params > 0)) return HUGE_VAL;
-    return pow(8.8e13 / non_embedding_params, 0.076);
+    return pow(8.8e13 / non_embedding_params, LLM_KAPLAN_ALPHA_N);
 }
 
 double llm_kaplan_loss_d(double tokens)
 {
     if (!(tokens > 0)) return HUGE_VAL;
-    return pow(5.4e13 / tokens, 0.095);
+    return pow(5.4e13 / tokens, LLM_KAPLAN_ALPHA_D);
 }
 
 /* Performance proportional to N^alpha: improving it by a fraction x needs

@@ -128,7 +128,9 @@ static void test_compute_traces(void **state)
     expect_in("= 14496047104 FLOPs per token");
     w.tokens = 1000000000000ull;
     llm_explain(ref("llama-3-8b"), &w, NULL, LLM_FIG_TRAIN_TIME, buf, sizeof buf);
-    expect_in("C = 6 x 6979588096 x 1000000000000"); /* whole numbers, no exponent */
+    expect_in("C = 3 D F"); /* forward + backward = 3 forwards of F (Kaplan) */
+    expect_in("F = 2 x 6979588096 + 2 x 32 x 2048 x 4096 = 14496047104");
+    expect_in("C = 3 x 1000000000000 x 14496047104"); /* whole numbers, no exponent */
 }
 
 /* MLA caches the latent and the rope key: DeepSeek-V2-Lite (kv_lora_rank 512,
@@ -292,6 +294,33 @@ static void test_scaling_trace(void **state)
     llm_explain(ref("llama-3-8b"), &w, NULL, LLM_FIG_SCALING, buf, sizeof buf);
     expect_in("(1 + 0.1)^(1/0.07) = 3.902");
     expect_in("20 x N");
+    /* one alpha for the improvement factor everywhere (QA item 9) */
+    assert_true(LLM_IMPROVEMENT_ALPHA_DEFAULT == 0.07);
+    expect_in("alpha = 0.07 (default");
+}
+
+/* A GPU without published FLOP/s (Apple M2 Ultra: 800 GB/s): the traces say
+ * "unknown" instead of 0; decode comes from the bandwidth alone:
+ * (16,060,522,496 + 131,072 x 2048) / 8e11 = 16,328,957,952 / 8e11
+ * = 0.0204112 s -> 48.9927 tokens/s. */
+static void test_peak_unknown_traces(void **state)
+{
+    (void)state;
+    llm_gpu g;
+    memset(&g, 0, sizeof g);
+    strcpy(g.id, "m2-ultra");
+    g.memory_bytes = 206158430208.0;
+    g.bandwidth = 8e11;
+    llm_workload w = infer(2048, 1);
+    llm_explain(ref("llama-3-8b"), &w, &g, LLM_FIG_DECODE, buf, sizeof buf);
+    expect_in("peak = unknown");
+    expect_in("memory-bound (peak unknown)");
+    expect_in("= 48.9927 tokens/s");
+    llm_explain(ref("llama-3-8b"), &w, &g, LLM_FIG_PREFILL, buf, sizeof buf);
+    expect_in("= unknown");
+    w.mode = LLM_MODE_PRETRAIN;
+    llm_explain(ref("llama-3-8b"), &w, &g, LLM_FIG_TRAIN_TIME, buf, sizeof buf);
+    expect_in("time: unknown (m2-ultra publishes no peak FLOP/s for bf16)");
 }
 
 /* Like snprintf: always terminated, returns the length it wanted. */
@@ -327,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_inference_activation_trace),
         cmocka_unit_test(test_line_width),
         cmocka_unit_test(test_scaling_trace),
+        cmocka_unit_test(test_peak_unknown_traces),
         cmocka_unit_test(test_truncation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -95,6 +96,17 @@ static void test_solve_seq(void **state)
     llm_workload next = r.workload;
     next.seq++;
     assert_false(check(ref("llama-3-8b"), &next, &g).fits);
+    /* 29,404 + 256 generated tokens is past Llama-3-8B's max_seq 8192: the
+     * memory answer stays exact, and the result says it is past the context. */
+    assert_true(r.warnings & LLM_WARN_SEQ_ABOVE_CONTEXT);
+    assert_string_equal(r.reason, "");
+    /* On 17.5e9 B: (17.5e9 - 17,134,777,344) / 233,472 = 1564.3 -> s = 1564,
+     * + 256 = 1820 <= 8192: no warning. */
+    llm_gpu g2 = gpu(17.5e9);
+    assert_int_equal(llm_fit_solve(ref("llama-3-8b"), &w, &g2, LLM_SOLVE_SEQ, NULL, 0, &r, &err),
+                     LLM_OK);
+    assert_int_equal(r.value, 1564);
+    assert_false(r.warnings & LLM_WARN_SEQ_ABOVE_CONTEXT);
 }
 
 /* Largest batch at seq 4096 on 24e9 B: per sequence 536,870,912 KV +
@@ -115,6 +127,30 @@ static void test_solve_batch(void **state)
     assert_int_equal(
         llm_fit_solve(ref("llama-3-8b"), &w, &small, LLM_SOLVE_BATCH, NULL, 0, &r, NULL), LLM_OK);
     assert_false(r.found);
+    /* batch 1 = 17,134,264,320 + 956,814,336 = 18,091,078,656 B = 16.85 GiB;
+     * 8e9 B = 7.45 GiB */
+    assert_string_equal(r.reason,
+                        "micro-batch 1 does not fit: 16.85 GiB per GPU, capacity 7.45 GiB");
+}
+
+/* "none fits" comes with a reason: Llama-3-8B on a 1e9-byte GPU (0.93 GiB)
+ * cannot fit in any layout, the 1 GiB overhead alone is larger; the reason
+ * names the smallest per-GPU total the search saw and the capacity. */
+static void test_solve_gpus_none_reason(void **state)
+{
+    (void)state;
+    llm_gpu g = gpu(1e9);
+    llm_workload w = infer(4096, 1);
+    llm_solve_result r;
+    assert_int_equal(
+        llm_fit_solve(ref("llama-3-8b"), &w, &g, LLM_SOLVE_GPUS, NULL, 0, &r, NULL), LLM_OK);
+    assert_false(r.found);
+    assert_non_null(strstr(r.reason, "smallest per-GPU total "));
+    assert_non_null(strstr(r.reason, "capacity 0.93 GiB"));
+    /* the smallest total is above the 1 GiB overhead, so above the capacity */
+    const char *p = strstr(r.reason, "total ");
+    double gib = atof(p + 6);
+    assert_true(gib > 1.0 && gib < 2.0);
 }
 
 /* Precision: Llama-3-8B at seq 2048 on 12e9 B.  bf16 weights alone are
@@ -221,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_gpus_needed),
         cmocka_unit_test(test_solve_seq),
         cmocka_unit_test(test_solve_batch),
+        cmocka_unit_test(test_solve_gpus_none_reason),
         cmocka_unit_test(test_solve_precision),
         cmocka_unit_test(test_solve_gpus_with_zero),
         cmocka_unit_test(test_solver_keeps_ep_valid),
