@@ -59,22 +59,23 @@ echo "llmem screenshots into $out ($size):"
 # 1. The Memory view: training Llama 3 8B on an H100 (bf16, AdamW).
 shot memory-llama-3-8b-train --preset llama-3-8b --gpu h100-80gb --theme dark --keys 1
 # 2. Inference of a 70B model at a 128k context, against every GPU.
-shot infer-llama-3-70b-128k --preset llama-3-70b --gpu h100-80gb --theme dark \
-    --set mode=infer --set seq=128k --set batch=1 --keys 1
+#    Llama 3.1: its context covers 128k (Llama 3's is 8k).
+shot infer-llama-3.1-70b-128k --preset llama-3.1-70b --gpu h100-80gb --theme dark \
+    --set mode=infer --set seq=128k --set gen_tokens=0 --set batch=1 --keys 1
 # 3. The Techniques waterfall for GPT-3 175B on A100s.
 shot techniques-gpt3-175b --preset gpt3-175b --gpu a100-80gb --theme dark --keys 5
 # 4. A Sweep over the context length with the H100's capacity line and the
 #    crossing (the longest context that fits).
-shot sweep-llama-3-70b-seq --preset llama-3-70b --gpu h100-80gb --theme dark \
+shot sweep-llama-3.1-70b-seq --preset llama-3.1-70b --gpu h100-80gb --theme dark \
     --set mode=infer --set batch=1 --set seq=32k --keys 6
 # 5. Compare: pin the training setting, turn on full recomputation (the
-#    Recompute slider is 15 rows below Layers), then the Compare view.
+#    Recompute slider is 28 rows below Layers), then the Compare view.
 shot compare-llama-3-8b-recompute --preset llama-3-8b --gpu h100-80gb --theme dark \
-    --keys "cjjjjjjjjjjjjjjj<Right><Right>7"
+    --keys "cjjjjjjjjjjjjjjjjjjjjjjjjjjjj<Right><Right>7"
 # 6. The monochrome theme (NO_COLOR): segments told apart by glyphs.
 shot memory-mono --preset llama-3-8b --gpu h100-80gb --theme mono --keys 1
 # 7. Talk mode: the high-contrast theme and the large total figure
-#    (the tour's fifth step: Llama 3 70B serving a 128k request).
+#    (the tour's fifth step: Llama 3.1 70B serving a 128k request).
 shot talk-mode --demo --keys "    "
 # 8. The light theme on the Parameters view.
 shot params-light --preset llama-3.1-405b --gpu h100-80gb --theme light --keys 2

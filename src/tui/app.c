@@ -164,6 +164,39 @@ static void say(llmem_app *a, int role, const char *fmt, const char *arg)
     a->message_role = role;
 }
 
+/* A slider moved: records the change and, when a value other than the
+ * moved one followed it (KV heads after heads, active experts after
+ * experts, a list setting that brings others along), says so on the status
+ * line -- nothing changes silently.  The GPU count is derived (tp x pp x dp)
+ * and is not reported. */
+static unsigned changed_knob(llmem_app *a, const llm_config *before)
+{
+    unsigned f = changed(a, before);
+    if (!f) return f;
+    char list[sizeof a->message - 32];
+    size_t at = 0;
+    list[0] = '\0';
+    for (int k = 0; k < LLMEM_K_COUNT; k++) {
+        if (k == a->sel || k == LLMEM_K_GPUS || !llmem_knob_available(k)) continue;
+        char v0[64], v1[64];
+        llmem_knob_value_text(before, a->reg, k, v0, sizeof v0);
+        llmem_knob_value_text(&a->cfg, a->reg, k, v1, sizeof v1);
+        if (strcmp(v0, v1) == 0) continue;
+        /* the token budget's default reads differently per mode; only a
+         * changed budget is news */
+        if (k == LLMEM_K_TOKENS && before->workload.tokens == a->cfg.workload.tokens) continue;
+        int n = snprintf(list + at, sizeof list - at, "%s%s %s \xe2\x86\x92 %s", at ? ", " : "",
+                         llmem_knob(k)->label, v0, v1);
+        if (n < 0 || (size_t)n >= sizeof list - at) break;
+        at += (size_t)n;
+    }
+    if (at) {
+        snprintf(a->message, sizeof a->message, "also changed: %s", list);
+        a->message_role = LLMEM_ROLE_WARN;
+    }
+    return f;
+}
+
 /* ---- save and screenshot ------------------------------------------------- */
 
 static int mkdirs(const char *path)
@@ -180,7 +213,7 @@ static int mkdirs(const char *path)
     return 0;
 }
 
-static void save_preset(llmem_app *a, const char *id)
+static void save_preset(llmem_app *a, const char *id, bool overwrite)
 {
     char dir[400];
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
@@ -216,25 +249,17 @@ static void save_preset(llmem_app *a, const char *id)
     char path[600];
     snprintf(path, sizeof path, "%s/%s.yaml", dir, id);
     llm_error err;
-    if (llm_preset_save(path, &p, false, &err) != LLM_OK) {
+    llm_code rc = llm_preset_save(path, &p, overwrite, &err);
+    if (rc == LLM_ERR_EXISTS) { /* ask: the next key decides */
+        snprintf(a->confirm_save, sizeof a->confirm_save, "%s", id);
+        say(a, LLMEM_ROLE_WARN, "%s exists: y or w overwrites it, any other key keeps it", path);
+        return;
+    }
+    if (rc != LLM_OK) {
         say(a, LLMEM_ROLE_OVER, "save failed: %s", err.message);
         return;
     }
     say(a, LLMEM_ROLE_OK, "saved %s", path);
-}
-
-/* Writes via a temporary file and rename so a reader never sees half a file. */
-static int write_atomic(const char *path, const llmem_canvas *c, const llmem_theme *t, bool svg)
-{
-    char tmp[600];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    if (!f) return -1;
-    int rc = svg ? llmem_canvas_dump_svg(c, t, f) : llmem_canvas_dump_text(c, f);
-    if (fclose(f) != 0) rc = -1;
-    if (rc == 0 && rename(tmp, path) != 0) rc = -1;
-    if (rc != 0) remove(tmp);
-    return rc;
 }
 
 /* 's': the screen as SVG and as text, named by the time (UTC), in the
@@ -263,8 +288,11 @@ static void screenshot(llmem_app *a)
     }
     snprintf(p1, sizeof p1, "%s.svg", base);
     snprintf(p2, sizeof p2, "%s.txt", base);
-    if (write_atomic(p1, &a->canvas, a->theme, true) || write_atomic(p2, &a->canvas, a->theme, false))
-        say(a, LLMEM_ROLE_OVER, "screenshot failed: %s", strerror(errno));
+    /* written atomically; never over an existing file */
+    llm_error err;
+    if (llmem_canvas_write_file(&a->canvas, a->theme, 1, p1, false, &err) != LLM_OK ||
+        llmem_canvas_write_file(&a->canvas, a->theme, 0, p2, false, &err) != LLM_OK)
+        say(a, LLMEM_ROLE_OVER, "screenshot failed: %s", err.message);
     else
         say(a, LLMEM_ROLE_OK, "screenshot: %s.svg and .txt", base);
 }
@@ -284,7 +312,7 @@ static unsigned knob_action(llmem_app *a, int key)
     case LLMEM_KEY_END: llmem_knob_extreme(&a->cfg, r, a->sel, +1); break;
     default: return 0;
     }
-    unsigned f = changed(a, &before);
+    unsigned f = changed_knob(a, &before);
     return f ? f : LLMEM_FLAG_REDRAW;
 }
 
@@ -299,11 +327,15 @@ static unsigned entry_key(llmem_app *a, int key)
         if (n) a->entry_buf[n - 1] = '\0';
         return LLMEM_FLAG_REDRAW;
     }
+    if (key == 21) { /* Ctrl-U: clear the line, as in a shell */
+        a->entry_buf[0] = '\0';
+        return LLMEM_FLAG_REDRAW;
+    }
     if (key == LLMEM_KEY_ENTER || key == '\r' || key == '\n') {
         llmem_entry e = a->entry;
         a->entry = LLMEM_ENTRY_NONE;
         if (e == LLMEM_ENTRY_SAVE) {
-            save_preset(a, a->entry_buf);
+            save_preset(a, a->entry_buf, false);
             return LLMEM_FLAG_REDRAW;
         }
         llm_config before = a->cfg;
@@ -312,7 +344,7 @@ static unsigned entry_key(llmem_app *a, int key)
             say(a, LLMEM_ROLE_OVER, "%s", err.message);
             return LLMEM_FLAG_REDRAW;
         }
-        return changed(a, &before) | LLMEM_FLAG_REDRAW;
+        return changed_knob(a, &before) | LLMEM_FLAG_REDRAW;
     }
     if (key >= 32 && key < 127 && n + 1 < sizeof a->entry_buf) {
         a->entry_buf[n] = (char)key;
@@ -383,6 +415,18 @@ static unsigned set_view(llmem_app *a, int v)
 static unsigned key_event(llmem_app *a, int key)
 {
     if (a->entry != LLMEM_ENTRY_NONE) return entry_key(a, key);
+    if (a->confirm_save[0]) { /* "exists: overwrite?" -- this key answers */
+        char id[sizeof a->confirm_save];
+        snprintf(id, sizeof id, "%s", a->confirm_save);
+        a->confirm_save[0] = '\0';
+        a->message[0] = '\0';
+        if (key == 'y' || key == 'Y' || key == 'w') save_preset(a, id, true);
+        else say(a, LLMEM_ROLE_DIM, "%s", "not saved: the existing file is kept");
+        return LLMEM_FLAG_REDRAW;
+    }
+    /* A status message (screenshot path, theme name, ...) lasts one key;
+     * the key may say something new. */
+    a->message[0] = '\0';
     if (key == 3) return LLMEM_FLAG_QUIT; /* Ctrl-C in raw mode */
     if (a->overlay == LLMEM_OVERLAY_PRESETS) return picker_key(a, key);
     if (a->demo && a->overlay == LLMEM_OVERLAY_NONE) {
@@ -406,8 +450,14 @@ static unsigned key_event(llmem_app *a, int key)
     if (f) return f;
     switch (key) {
     case 'q': return LLMEM_FLAG_QUIT;
-    case LLMEM_KEY_UP: case 'k': a->sel = (a->sel + LLMEM_K_COUNT - 1) % LLMEM_K_COUNT; return LLMEM_FLAG_REDRAW;
-    case LLMEM_KEY_DOWN: case 'j': a->sel = (a->sel + 1) % LLMEM_K_COUNT; return LLMEM_FLAG_REDRAW;
+    case LLMEM_KEY_UP: case 'k':
+        do a->sel = (a->sel + LLMEM_K_COUNT - 1) % LLMEM_K_COUNT;
+        while (!llmem_knob_available(a->sel));
+        return LLMEM_FLAG_REDRAW;
+    case LLMEM_KEY_DOWN: case 'j':
+        do a->sel = (a->sel + 1) % LLMEM_K_COUNT;
+        while (!llmem_knob_available(a->sel));
+        return LLMEM_FLAG_REDRAW;
     case LLMEM_KEY_ENTER: case '\r': case '\n': case '=':
         a->entry = LLMEM_ENTRY_KNOB;
         a->entry_buf[0] = '\0';
@@ -508,8 +558,9 @@ static unsigned mouse_event(llmem_app *a, const llmem_event *ev)
         llm_config before = a->cfg;
         int k = a->drag_knob;
         double pos = h->track_w > 1 ? (double)(ev->x - h->track_x[k]) / (h->track_w - 1) : 0;
+        a->sel = k;
         llmem_knob_set_pos(&a->cfg, a->reg, k, pos);
-        return changed(a, &before) | LLMEM_FLAG_REDRAW;
+        return changed_knob(a, &before) | LLMEM_FLAG_REDRAW;
     }
     /* tabs */
     if (ev->y == a->layout.tabs.y && ev->mouse == LLMEM_MOUSE_PRESS)
@@ -528,7 +579,7 @@ static unsigned mouse_event(llmem_app *a, const llmem_event *ev)
     if (ev->mouse == LLMEM_MOUSE_WHEEL_UP || ev->mouse == LLMEM_MOUSE_WHEEL_DOWN) {
         a->sel = k;
         llmem_knob_step(&a->cfg, a->reg, k, ev->mouse == LLMEM_MOUSE_WHEEL_UP ? +1 : -1, false);
-        return changed(a, &before) | LLMEM_FLAG_REDRAW;
+        return changed_knob(a, &before) | LLMEM_FLAG_REDRAW;
     }
     a->sel = k;
     if (h->track_x[k] >= 0 && ev->x >= h->track_x[k] && ev->x < h->track_x[k] + h->track_w) {
@@ -537,7 +588,7 @@ static unsigned mouse_event(llmem_app *a, const llmem_event *ev)
         a->dragging = true;
         a->drag_knob = k;
     }
-    return changed(a, &before) | LLMEM_FLAG_REDRAW;
+    return changed_knob(a, &before) | LLMEM_FLAG_REDRAW;
 }
 
 unsigned llmem_app_handle(llmem_app *a, const llmem_event *ev)
@@ -575,7 +626,7 @@ static void draw_title(llmem_app *a)
     llmem_canvas_fill(c, r, ' ', LLMEM_ROLE_TITLE);
     const llm_preset *p = a->reg && *a->preset_id ? llm_registry_find(a->reg, a->preset_id) : NULL;
     char left[512], right[128];
-    bool modified = memcmp(&a->cfg.model, &a->reset_cfg.model, sizeof a->cfg.model) != 0;
+    bool modified = !llmem_shape_equal(&a->cfg.model, &a->reset_cfg.model);
     /* the preset's name without a trailing "(illustrative)": the title says it */
     char name[LLM_NAME_MAX] = "";
     if (p) {
@@ -604,7 +655,7 @@ static void draw_title(llmem_app *a)
              gpus == 1 ? "" : "s");
     snprintf(right, sizeof right, "%s  ? help  q quit ", llm_units_name(a->units));
     int rw = llmem_utf8_width(right);
-    int lw = llmem_canvas_text(c, 0, 0, r.w - rw - 1, left, LLMEM_ROLE_TITLE, true);
+    int lw = llmem_canvas_text_fit(c, 0, 0, r.w - rw - 1, left, LLMEM_ROLE_TITLE, true);
     if (lw + llmem_utf8_width(mid) >= r.w - rw - 1) /* a shorter form for narrow screens */
         snprintf(mid, sizeof mid, "  %s %s %lluGPU", mode, w->weights.name, gpus);
     if (lw + llmem_utf8_width(mid) < r.w - rw - 1)
@@ -640,8 +691,9 @@ static void draw_knobs(llmem_app *a)
     /* rows: headings and knobs; scroll so the selected knob shows */
     int row_of[LLMEM_K_COUNT], nrows = 0;
     for (int k = 0; k < LLMEM_K_COUNT; k++) {
-        if (llmem_knob(k)->group) nrows++;
-        row_of[k] = nrows++;
+        row_of[k] = -1;
+        if (llmem_knob(k)->group) nrows++; /* groups start at an available knob */
+        if (llmem_knob_available(k)) row_of[k] = nrows++;
     }
     int sel_row = row_of[a->sel];
     if (sel_row < a->scroll + 1) a->scroll = sel_row - 1;
@@ -653,6 +705,7 @@ static void draw_knobs(llmem_app *a)
         h->knob_y[k] = -1;
         h->track_x[k] = -1;
         const llmem_knob_info *info = llmem_knob(k);
+        if (row_of[k] < 0) continue;
         if (info->group) {
             int y = row_of[k] - 1 - a->scroll;
             if (y >= 0 && y < in.h) {
@@ -666,6 +719,11 @@ static void draw_knobs(llmem_app *a)
         if (y < 0 || y >= in.h) continue;
         char val[64];
         llmem_knob_value_text(&a->cfg, a->reg, k, val, sizeof val);
+        if (k == LLMEM_K_GPU && llmem_utf8_width(val) > in.w - 1 - LLMEM_SLIDER_LABEL_W) {
+            char full[64]; /* narrow panel: "H100 SXM5 80GB" for "NVIDIA H100 SXM5 80GB" */
+            snprintf(full, sizeof full, "%s", val);
+            llmem_gpu_short_name(full, val, (size_t)(in.w - LLMEM_SLIDER_LABEL_W));
+        }
         unsigned flags = 0;
         if (k == a->sel) flags |= LLMEM_SLIDER_SELECTED;
         if (!llmem_knob_relevant(&a->cfg, k)) flags |= LLMEM_SLIDER_DIM;
@@ -710,14 +768,25 @@ static void draw_status(llmem_app *a)
         llmem_canvas_text(c, r.x, r.y, r.w, buf, LLMEM_ROLE_KEY, true);
     } else if (a->message[0]) {
         snprintf(buf, sizeof buf, " %s", a->message);
-        llmem_canvas_text(c, r.x, r.y, r.w, buf, a->message_role, true);
+        llmem_canvas_text_fit(c, r.x, r.y, r.w, buf, a->message_role, true);
     } else if (a->demo && a->caption) {
         int cut = caption_cut(a->caption, r.w - 2);
         snprintf(buf, sizeof buf, " %.*s", cut, a->caption);
         llmem_canvas_text(c, r.x, r.y, r.w, buf, LLMEM_ROLE_ACCENT, true);
     } else if (!a->vm.valid) {
         snprintf(buf, sizeof buf, " %s impossible: %s", c->ascii ? "x" : "\xe2\x9c\x97", a->vm.err.message);
-        llmem_canvas_text(c, r.x, r.y, r.w, buf, LLMEM_ROLE_WARN, true);
+        llmem_canvas_text_fit(c, r.x, r.y, r.w, buf, LLMEM_ROLE_WARN, true);
+    } else if (a->vm.est.warnings) { /* the engine's warnings, first bit first */
+        const char *t = NULL;
+        int nw = 0;
+        for (unsigned b = 0; b < 32; b++)
+            if (a->vm.est.warnings & (1u << b)) {
+                if (!t) t = llm_warning_text(1u << b);
+                nw++;
+            }
+        if (nw > 1) snprintf(buf, sizeof buf, " ! %s (+%d more)", t ? t : "warning", nw - 1);
+        else snprintf(buf, sizeof buf, " ! %s", t ? t : "warning");
+        llmem_canvas_text_fit(c, r.x, r.y, r.w, buf, LLMEM_ROLE_WARN, true);
     } else {
         char tot[32], par[32];
         llm_fmt_bytes(tot, sizeof tot, a->vm.est.per_gpu.total, a->units);
@@ -791,6 +860,7 @@ static const char *const help_keys[][2] = {
     {"PgUp PgDn", "big step"},
     {"Home End", "minimum / maximum"},
     {"Enter =", "type: 8k 128k 1M 1e6 bf16"},
+    {"Ctrl-U", "clear what was typed"},
     {"mouse", "click slider / track, drag"},
     {"wheel", "adjust the slider"},
     {NULL, "Views"},
@@ -802,11 +872,13 @@ static const char *const help_keys[][2] = {
     {"p", "presets: type to filter"},
     {"e", "explain (\xe2\x86\x91\xe2\x86\x93 next figure)"},
     {"c", "pin / unpin for Compare"},
+    {NULL, "Changes"},
     {"u", "undo"},
     {"Ctrl-R", "redo"},
     {"r", "reset to the preset"},
+    {NULL, "Display and files"},
     {"g", "GiB <-> GB"},
-    {"t", "theme: dark/light/hc/mono"},
+    {"t", "dark light contrast mono"}, /* the --theme names */
     {"w", "save as YAML preset"},
     {"s", "screenshot (SVG + text)"},
     {"b", "large total (for talks)"},
@@ -827,10 +899,15 @@ static void draw_help(llmem_app *a)
     llmem_w_overlay(c, r, "Help: every key (any key closes)", "", 0);
     int col = 0, row = 0;
     for (int i = 0; i < n; i++, row++) {
-        /* a new column after `per` rows; a heading never ends a column */
-        if (row >= per || (!help_keys[i][0] && row == per - 1 && col + 1 < ncol)) {
-            col++;
-            row = 0;
+        /* Whole groups per column: a group that would run past `per` rows
+         * starts the next column, so every column begins with a heading. */
+        if (!help_keys[i][0] && row > 0 && col + 1 < ncol) {
+            int g = 1;
+            while (i + g < n && help_keys[i + g][0]) g++;
+            if (row + g > per) {
+                col++;
+                row = 0;
+            }
         }
         int x = r.x + 2 + col * colw, y = r.y + 1 + row;
         if (y >= r.y + r.h - 1) continue;
@@ -964,7 +1041,8 @@ static void draw_big(llmem_app *a)
     if (a->vm.gpu && a->vm.gpu_fit_ok) {
         const llm_fit *f = &a->vm.gpu_fit;
         char pct[16], mark[8], gname[40];
-        llm_fmt_percent(pct, sizeof pct, f->utilisation, 0);
+        if (f->utilisation >= 9.995) snprintf(pct, sizeof pct, ">999%%");
+        else llm_fmt_percent(pct, sizeof pct, f->utilisation, 0);
         llmem_utf8_encode(f->fits ? g->check : g->cross, mark);
         llmem_gpu_short_name(a->vm.gpu->name, gname, sizeof gname);
         snprintf(buf, sizeof buf, "%s %s of one %s", mark, pct, gname);

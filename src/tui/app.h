@@ -89,6 +89,7 @@ typedef struct llmem_app {
 
     llmem_entry entry;
     char entry_buf[96];
+    char confirm_save[96]; /* preset id whose file exists: 'y' or 'w' overwrites */
     char message[LLM_ERROR_MSG_MAX + 64];
     int message_role;
 

@@ -1,9 +1,12 @@
 /* The cell grid between widgets and the terminal (see canvas.h). */
 #include "tui/canvas.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "llmem/atomic_file.h"
 
 bool llmem_canvas_init(llmem_canvas *c, int cols, int rows)
 {
@@ -39,6 +42,8 @@ void llmem_canvas_clear(llmem_canvas *c)
 {
     size_t n = (size_t)c->cols * (size_t)c->rows;
     for (size_t i = 0; i < n; i++) c->cells[i] = (llmem_cell){' ', LLMEM_ROLE_NORMAL, 0};
+    c->cuts = 0;
+    c->cut_x = c->cut_y = -1;
 }
 
 void llmem_canvas_put(llmem_canvas *c, int x, int y, uint32_t ch, int role, bool bold)
@@ -178,15 +183,67 @@ int llmem_canvas_text(llmem_canvas *c, int x, int y, int maxw, const char *utf8,
     if (!utf8) return 0;
     if (maxw < 0) maxw = c->cols - x;
     int w = 0;
+    uint32_t last = ' ';
     while (*utf8 && w < maxw) {
         uint32_t cp;
         utf8 += llmem_utf8_decode(utf8, &cp);
         if (c->ascii) cp = ascii_fallback(cp);
         if (cp == '\n' || cp == '\t') cp = ' ';
         llmem_canvas_put(c, x + w, y, cp, role, bold);
+        last = cp;
         w++;
     }
+    if (*utf8 && w > 0) { /* cut: inside a word when both sides are letters or digits */
+        uint32_t next;
+        llmem_utf8_decode(utf8, &next);
+        bool wl = (last < 0x80 && isalnum((int)last)) || last >= 0x80;
+        bool wn = (next < 0x80 && isalnum((int)next)) || next >= 0x80;
+        if (wl && wn && last != 0x2026 && last < 0x2500) {
+            if (c->cuts++ == 0) {
+                c->cut_x = x + w;
+                c->cut_y = y;
+            }
+        }
+    }
     return w;
+}
+
+int llmem_canvas_text_fit(llmem_canvas *c, int x, int y, int maxw, const char *utf8, int role,
+                          bool bold)
+{
+    if (!utf8) return 0;
+    if (maxw < 0) maxw = c->cols - x;
+    if (maxw <= 0) return 0;
+    if (llmem_utf8_width(utf8) <= maxw) return llmem_canvas_text(c, x, y, maxw, utf8, role, bold);
+    /* the last space at or before column maxw - 1 (room for the ellipsis) */
+    int cols = 0, cut = -1;
+    size_t i = 0, cut_b = 0;
+    while (utf8[i] && cols < maxw) {
+        uint32_t cp;
+        int k = llmem_utf8_decode(utf8 + i, &cp);
+        if (cp == ' ' && cols <= maxw - 1) {
+            cut = cols;
+            cut_b = i;
+        }
+        i += (size_t)k;
+        cols++;
+    }
+    char buf[1024];
+    size_t nb = cut > 0 ? cut_b : 0;
+    if (cut <= 0) { /* one long word: as many characters as fit before the ellipsis */
+        int n = 0;
+        nb = 0;
+        while (utf8[nb] && n < maxw - 1) {
+            uint32_t cp;
+            nb += (size_t)llmem_utf8_decode(utf8 + nb, &cp);
+            n++;
+        }
+    }
+    while (nb > 0 && utf8[nb - 1] == ' ') nb--; /* no space before the ellipsis */
+    if (nb > sizeof buf - 8) nb = sizeof buf - 8;
+    memcpy(buf, utf8, nb);
+    memcpy(buf + nb, "\xe2\x80\xa6", 4); /* U+2026; '~' on an ASCII canvas */
+    return llmem_canvas_text(c, x, y, maxw, buf, role, bold);
 }
 
 int llmem_canvas_printf(llmem_canvas *c, int x, int y, int maxw, int role, bool bold,
@@ -455,4 +512,21 @@ int llmem_canvas_dump_svg(const llmem_canvas *c, const llmem_theme *t, FILE *f)
         fputs("</text>\n", f);
     }
     return fputs("</svg>\n", f) < 0 ? -1 : 0;
+}
+
+llm_code llmem_canvas_write_file(const llmem_canvas *c, const llmem_theme *t, int what,
+                                 const char *path, bool overwrite, llm_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) return llm_error_set(err, LLM_ERR_IO, "%s: out of memory", path);
+    int rc = what == 0   ? llmem_canvas_dump_text(c, f)
+             : what == 1 ? llmem_canvas_dump_svg(c, t, f)
+                         : llmem_canvas_dump_roles(c, f);
+    if (fclose(f) != 0) rc = -1;
+    llm_code out = rc == 0 ? llm_write_file_atomic(path, buf, len, overwrite, err)
+                           : llm_error_set(err, LLM_ERR_IO, "%s: out of memory", path);
+    free(buf);
+    return out;
 }

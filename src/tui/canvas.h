@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "llmem/error.h"
 #include "tui/theme.h"
 
 typedef struct llmem_cell {
@@ -24,6 +25,10 @@ typedef struct llmem_canvas {
     bool ascii;        /* draw with ASCII glyphs only (no UTF-8 locale) */
     bool clipping;     /* when set, writes outside `clip` are dropped */
     struct { int x, y, w, h; } clip;
+    /* Text cut in the middle of a word by llmem_canvas_text since the last
+     * clear (tests check a frame has none); where the first one happened. */
+    int cuts;
+    int cut_x, cut_y;
 } llmem_canvas;
 
 typedef struct llmem_rect {
@@ -43,6 +48,11 @@ void llmem_canvas_put(llmem_canvas *c, int x, int y, uint32_t ch, int role, bool
  * edge); returns the columns written. */
 int llmem_canvas_text(llmem_canvas *c, int x, int y, int maxw, const char *utf8, int role,
                       bool bold);
+/* Like llmem_canvas_text, but text wider than maxw is cut at the last space
+ * that leaves room for an ellipsis, never inside a word (a single word wider
+ * than maxw is cut with the ellipsis).  Returns the columns written. */
+int llmem_canvas_text_fit(llmem_canvas *c, int x, int y, int maxw, const char *utf8, int role,
+                          bool bold);
 /* printf into the canvas (same clipping as llmem_canvas_text). */
 int llmem_canvas_printf(llmem_canvas *c, int x, int y, int maxw, int role, bool bold,
                         const char *fmt, ...)
@@ -86,5 +96,12 @@ size_t llmem_canvas_row(const llmem_canvas *c, int y, char *buf, size_t cap);
 int llmem_canvas_dump_roles(const llmem_canvas *c, FILE *f);
 /* An SVG of the cells: a monospace grid with the theme's colours and bold. */
 int llmem_canvas_dump_svg(const llmem_canvas *c, const llmem_theme *t, FILE *f);
+
+/* Writes a dump (0 text, 1 SVG, 2 roles) to path with llm_write_file_atomic:
+ * a reader never sees half a file, a symbolic link is written through (the
+ * link stays), a device or FIFO is written in place; an existing regular
+ * file is replaced only when overwrite is true (else LLM_ERR_EXISTS). */
+llm_code llmem_canvas_write_file(const llmem_canvas *c, const llmem_theme *t, int what,
+                                 const char *path, bool overwrite, llm_error *err);
 
 #endif

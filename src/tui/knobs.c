@@ -3,7 +3,10 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "llmem/format.h"
 
 typedef enum kind {
     LIN,  /* multiples of a step in [min, max] */
@@ -31,18 +34,30 @@ static const spec specs[LLMEM_K_COUNT] = {
     [LLMEM_K_MODE] = {{"mode", "Mode", "Workload"}, LIST, 0, 0, 1, 2, false},
     [LLMEM_K_SEQ] = {{"seq", "Seq len", NULL}, CAND, 16, 1u << 22, 1, 3, true},
     [LLMEM_K_BATCH] = {{"batch", "Batch", NULL}, CAND, 1, 65536, 1, 3, true},
+    /* 0 = 20 tokens per parameter; then a 1-2-5 series 1e9 .. 1e15 */
+    [LLMEM_K_TOKENS] = {{"tokens", "Tokens", NULL}, CAND, 0, 1000000000000000ull, 1, 3, true},
+    /* 0 = none; then powers of two 1 .. 1M */
+    [LLMEM_K_GEN_TOKENS] = {{"gen_tokens", "Gen tokens", NULL}, CAND, 0, 1u << 20, 1, 3, true},
     [LLMEM_K_WEIGHTS] = {{"weights", "Weights", NULL}, LIST, 0, 0, 1, 3, false},
     [LLMEM_K_ACT] = {{"act", "Activations", NULL}, LIST, 0, 0, 1, 3, false},
     [LLMEM_K_KV] = {{"kv", "KV cache", NULL}, LIST, 0, 0, 1, 3, false},
-    [LLMEM_K_OPTIMIZER] = {{"optimizer", "Optimizer", "Training"}, LIST, 0, 0, 1, 2, false},
+    [LLMEM_K_OPTIMIZER] = {{"optimizer", "Optimizer", "Training & pruning"}, LIST, 0, 0, 1, 2, false},
     [LLMEM_K_RECOMPUTE] = {{"recompute", "Recompute", NULL}, LIST, 0, 0, 1, 1, false},
     [LLMEM_K_FLASH] = {{"flash", "Flash attn", NULL}, LIST, 0, 0, 1, 1, false},
     [LLMEM_K_LORA_RANK] = {{"lora_rank", "LoRA rank", NULL}, CAND, 1, 4096, 1, 3, true},
-    [LLMEM_K_TP] = {{"tp", "TP", "Parallel & GPU"}, CAND, 1, 1024, 1, 2, false},
+    /* percent of the weights pruned, 0 .. 95 */
+    [LLMEM_K_SPARSITY] = {{"sparsity", "Sparsity %", NULL}, LIN, 0, 95, 5, 2, false},
+    [LLMEM_K_SPARSE_STORAGE] = {{"sparse_storage", "Sparse fmt", NULL}, LIST, 0, 0, 1, 1, false},
+    [LLMEM_K_TEACHER] = {{"teacher", "Teacher", NULL}, LIST, 0, 0, 1, 4, false},
+    [LLMEM_K_TP] = {{"tp", "TP", NULL}, CAND, 1, 1024, 1, 2, false},
+    [LLMEM_K_SP] = {{"sp", "Seq par", NULL}, LIST, 0, 0, 1, 1, false},
     [LLMEM_K_PP] = {{"pp", "PP", NULL}, CAND, 1, 1024, 1, 2, false},
+    [LLMEM_K_VPP] = {{"vpp", "VPP chunks", NULL}, CAND, 1, 1024, 1, 2, false},
     [LLMEM_K_DP] = {{"dp", "DP", NULL}, CAND, 1, 65536, 1, 3, true},
+    [LLMEM_K_EP] = {{"ep", "EP", NULL}, CAND, 1, 1024, 1, 2, false},
     [LLMEM_K_ZERO] = {{"zero", "ZeRO", NULL}, LIN, 0, 3, 1, 3, false},
-    [LLMEM_K_GPU] = {{"gpu", "GPU", NULL}, LIST, 0, 0, 1, 4, false},
+    [LLMEM_K_OFFLOAD] = {{"offload", "Offload", NULL}, LIST, 0, 0, 1, 1, false},
+    [LLMEM_K_GPU] = {{"gpu", "GPU", "GPU & parallel"}, LIST, 0, 0, 1, 4, false},
     /* derived: tp x pp x dp; stepping it moves DP (see set_u) */
     [LLMEM_K_GPUS] = {{"gpus", "GPU count", NULL}, CAND, 1, 65536, 1, 3, true},
     [LLMEM_K_MFU] = {{"mfu", "MFU %", NULL}, LIN, 5, 100, 5, 4, false},
@@ -70,10 +85,15 @@ static uint64_t get_u(const llm_config *c, int id)
     case LLMEM_K_ACTIVE: return m->active_experts;
     case LLMEM_K_SEQ: return w->seq;
     case LLMEM_K_BATCH: return w->micro_batch;
+    case LLMEM_K_TOKENS: return w->tokens;
+    case LLMEM_K_GEN_TOKENS: return w->gen_tokens;
     case LLMEM_K_LORA_RANK: return w->lora_rank;
+    case LLMEM_K_SPARSITY: return (uint64_t)llround(w->sparsity * 100.0);
     case LLMEM_K_TP: return w->tp;
     case LLMEM_K_PP: return w->pp;
+    case LLMEM_K_VPP: return w->vpp;
     case LLMEM_K_DP: return w->dp;
+    case LLMEM_K_EP: return w->ep;
     case LLMEM_K_ZERO: return w->zero;
     case LLMEM_K_GPUS: return (uint64_t)w->tp * w->pp * w->dp;
     case LLMEM_K_MFU: return (uint64_t)llround(w->mfu * 100.0);
@@ -101,10 +121,15 @@ static void set_u(llm_config *c, int id, uint64_t v)
     case LLMEM_K_ACTIVE: m->active_experts = v; break;
     case LLMEM_K_SEQ: w->seq = v; break;
     case LLMEM_K_BATCH: w->micro_batch = v; break;
+    case LLMEM_K_TOKENS: w->tokens = v; break;
+    case LLMEM_K_GEN_TOKENS: w->gen_tokens = v; break;
     case LLMEM_K_LORA_RANK: w->lora_rank = to_u32(v); break;
+    case LLMEM_K_SPARSITY: w->sparsity = (double)v / 100.0; break;
     case LLMEM_K_TP: w->tp = to_u32(v); break;
     case LLMEM_K_PP: w->pp = to_u32(v); break;
+    case LLMEM_K_VPP: w->vpp = to_u32(v); break;
     case LLMEM_K_DP: w->dp = to_u32(v); break;
+    case LLMEM_K_EP: w->ep = to_u32(v); break;
     case LLMEM_K_ZERO: w->zero = to_u32(v); break;
     case LLMEM_K_GPUS: { /* the count is tp x pp x dp: it moves DP */
         uint64_t tpp = (uint64_t)w->tp * w->pp;
@@ -119,7 +144,9 @@ static void set_u(llm_config *c, int id, uint64_t v)
 
 /* ---- lists ------------------------------------------------------------ */
 
-static const char *const switch_names[] = {"on", "off", NULL};
+/* On/off sliders: off at the left end, on at the right (a step right
+ * turns a feature on). */
+static const char *const switch_names[] = {"off", "on", NULL};
 
 /* Names of a LIST knob; returns the count (up to cap). */
 static size_t list_names(const llm_config *c, const llm_registry *r, int id, const char **out,
@@ -147,8 +174,14 @@ static size_t list_names(const llm_config *c, const llm_registry *r, int id, con
             for (size_t i = 0; i < r->ngpus && n < cap; i++) out[n++] = r->gpus[i].id;
         return n;
     }
+    if (id == LLMEM_K_TEACHER) { /* "none", then every preset id */
+        out[n++] = "none";
+        if (r)
+            for (size_t i = 0; i < r->npresets && n < cap; i++) out[n++] = r->presets[i].id;
+        return n;
+    }
     const char *const *names = NULL;
-    if (id == LLMEM_K_FLASH) {
+    if (id == LLMEM_K_FLASH || id == LLMEM_K_SP) {
         names = switch_names;
     } else {
         const llm_setting_info *si = llm_setting_find(specs[id].info.key);
@@ -159,7 +192,7 @@ static size_t list_names(const llm_config *c, const llm_registry *r, int id, con
     return n;
 }
 
-#define LIST_MAX 256
+#define LIST_MAX 600
 
 static const char *list_current(const llm_config *c, int id, char *buf, size_t cap)
 {
@@ -169,6 +202,8 @@ static const char *list_current(const llm_config *c, int id, char *buf, size_t c
     case LLMEM_K_KV: return c->workload.kv.name;
     case LLMEM_K_GPU: return c->gpu;
     case LLMEM_K_FLASH: return c->workload.flash ? "on" : "off";
+    case LLMEM_K_SP: return c->workload.seq_parallel ? "on" : "off";
+    case LLMEM_K_TEACHER: return c->teacher[0] ? c->teacher : "none";
     default: llm_setting_format(c, specs[id].info.key, buf, cap); return buf;
     }
 }
@@ -218,6 +253,33 @@ static size_t candidates(const llm_config *c, int id, uint64_t *out, size_t cap)
     case LLMEM_K_KV_HEADS: return llmem_divisors(m->heads, s->max, out, cap);
     case LLMEM_K_TP: return llmem_divisors(m->heads, s->max, out, cap);
     case LLMEM_K_PP: return llmem_divisors(m->layers, s->max, out, cap);
+    case LLMEM_K_VPP: { /* chunks per GPU: divisors of the layers each pipeline stage holds */
+        uint64_t pp = c->workload.pp ? c->workload.pp : 1;
+        if (m->layers % pp) {
+            out[0] = 1;
+            return 1;
+        }
+        return llmem_divisors(m->layers / pp, s->max, out, cap);
+    }
+    case LLMEM_K_EP: /* expert parallelism splits the routed experts */
+        if (m->experts == 0) {
+            out[0] = 1;
+            return 1;
+        }
+        return llmem_divisors(m->experts, s->max, out, cap);
+    case LLMEM_K_TOKENS: {
+        static const uint64_t series[] = {1, 2, 5};
+        size_t k = 0;
+        out[k++] = 0;
+        for (uint64_t p10 = 1000000000ull; p10 <= s->max && k < cap; p10 *= 10)
+            for (size_t i = 0; i < 3 && k < cap && p10 * series[i] <= s->max; i++) out[k++] = p10 * series[i];
+        return k;
+    }
+    case LLMEM_K_GEN_TOKENS: {
+        size_t k = 0;
+        out[k++] = 0;
+        return k + pow2s(1, s->max, out + 1, cap - 1);
+    }
     case LLMEM_K_GPUS: { /* tp x pp x dp for DP a power of two */
         uint64_t tpp = (uint64_t)c->workload.tp * c->workload.pp;
         if (tpp == 0) tpp = 1;
@@ -267,13 +329,28 @@ bool llmem_knob_relevant(const llm_config *c, int id)
     llm_mode md = c->workload.mode;
     bool train = md != LLM_MODE_INFER;
     switch (id) {
-    case LLMEM_K_ACTIVE: return c->model.experts > 0;
+    case LLMEM_K_ACTIVE:
+    case LLMEM_K_EP: return c->model.experts > 0;
     case LLMEM_K_LORA_RANK: return md == LLM_MODE_LORA || md == LLM_MODE_QLORA;
+    case LLMEM_K_TEACHER: return md == LLM_MODE_DISTILL;
+    case LLMEM_K_TOKENS:
     case LLMEM_K_OPTIMIZER:
     case LLMEM_K_RECOMPUTE:
+    case LLMEM_K_OFFLOAD:
     case LLMEM_K_ZERO: return train;
+    case LLMEM_K_GEN_TOKENS: return !train;
+    case LLMEM_K_SP: return c->workload.tp > 1;
+    case LLMEM_K_VPP: return c->workload.pp > 1;
+    case LLMEM_K_SPARSE_STORAGE: return c->workload.sparsity > 0;
     default: return true;
     }
+}
+
+bool llmem_knob_available(int id)
+{
+    if (id < 0 || id >= LLMEM_K_COUNT) return false;
+    if (id == LLMEM_K_TEACHER) return llm_setting_find("teacher") != NULL;
+    return true;
 }
 
 /* ---- display ---------------------------------------------------------- */
@@ -294,8 +371,10 @@ void llmem_knob_value_text(const llm_config *c, const llm_registry *r, int id, c
         return;
     }
     uint64_t v = get_u(c, id);
-    if (id == LLMEM_K_KV_HEADS && c->model.kv_heads == 0) {
-        snprintf(buf, cap, "%llu", (unsigned long long)v);
+    if (id == LLMEM_K_TOKENS) { /* "1.00 T"; 0 = Chinchilla's 20 per parameter */
+        /* the engine's default: 20 per parameter when pre-training, 1B per run otherwise */
+        if (v == 0) snprintf(buf, cap, "%s", c->workload.mode == LLM_MODE_PRETRAIN ? "20/param" : "1B/run");
+        else llm_fmt_count(buf, cap, (double)v);
         return;
     }
     snprintf(buf, cap, "%llu", (unsigned long long)v);
@@ -315,9 +394,18 @@ static double frac_of(double v, double lo, double hi, bool logscale)
     return p < 0 ? 0 : p > 1 ? 1 : p;
 }
 
-double llmem_knob_pos(const llm_config *c, const llm_registry *r, int id)
+static void normalise_head_dim(llm_config *c);
+
+/* The position is a pure function of the value and its candidate list: the
+ * candidates are taken from the normalised shape (a head_dim written out as
+ * hidden / heads is dropped), exactly as stepping sees them, so a slider sits
+ * at the same place at launch, after `r` and after any unrelated edit. */
+double llmem_knob_pos(const llm_config *c0, const llm_registry *r, int id)
 {
     const spec *s = &specs[id];
+    llm_config norm = *c0;
+    normalise_head_dim(&norm);
+    const llm_config *c = &norm;
     if (s->kind == LIST) {
         size_t n;
         int i = list_index(c, r, id, &n);
@@ -356,15 +444,13 @@ static uint64_t largest_divisor_le(uint64_t n, uint64_t limit)
 void llmem_knob_snap(llm_config *c, int changed, uint64_t old_value)
 {
     llm_model *m = &c->model;
-    llm_workload *w = &c->workload;
+    /* See knobs.h for the rule: shape values follow within the shape; the
+     * parallel layout (tp | heads, pp | layers, ep | experts) never does. */
     if (changed == LLMEM_K_HEADS && m->heads > 0) {
         /* MHA stays MHA; otherwise keep the group count dividing heads. */
         if (m->kv_heads == old_value) m->kv_heads = m->heads;
         else if (m->kv_heads && m->heads % m->kv_heads) m->kv_heads = largest_divisor_le(m->heads, m->kv_heads);
-        if (w->tp > 1 && m->heads % w->tp) w->tp = (uint32_t)largest_divisor_le(m->heads, w->tp);
     }
-    if (changed == LLMEM_K_LAYERS && m->layers > 0 && w->pp > 1 && m->layers % w->pp)
-        w->pp = (uint32_t)largest_divisor_le(m->layers, w->pp);
     if (changed == LLMEM_K_EXPERTS) {
         if (m->experts == 0) m->active_experts = 0;
         else if (m->active_experts == 0) m->active_experts = 1;
@@ -379,6 +465,18 @@ static void normalise_head_dim(llm_config *c)
     llm_model *m = &c->model;
     if (m->head_dim && m->heads && m->attn == LLM_ATTN_MHA && m->head_dim * m->heads == m->hidden)
         m->head_dim = 0;
+}
+
+bool llmem_shape_equal(const llm_model *x, const llm_model *y)
+{
+    llm_config a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    memcpy(&a.model, x, sizeof *x);
+    memcpy(&b.model, y, sizeof *y);
+    normalise_head_dim(&a);
+    normalise_head_dim(&b);
+    return memcmp(&a.model, &b.model, sizeof a.model) == 0;
 }
 
 /* The engine takes workload.gpus = 0 (tp x pp x dp) or exactly tp x pp x dp.
@@ -553,17 +651,23 @@ llm_code llmem_knob_type(llm_config *c, const llm_registry *r, int id, const cha
     llm_config next = *c;
     uint64_t old = get_u(c, id);
     if (is_shape(id)) normalise_head_dim(&next);
+    /* The percentage sliders (MFU %, Sparsity %) take "40" as 40 %. */
+    char pct[64];
+    if ((id == LLMEM_K_MFU || id == LLMEM_K_SPARSITY) && !strchr(text, '%')) {
+        char *end;
+        double v = strtod(text, &end);
+        if (end != text && *end == '\0' && v > 1) {
+            snprintf(pct, sizeof pct, "%.30s%%", text);
+            text = pct;
+        }
+    }
     llm_code rc = llm_setting_apply(&next, r, specs[id].info.key, text, err);
     if (rc != LLM_OK) return rc;
-    if (id == LLMEM_K_GPUS) { /* typed count: a multiple of tp x pp, which sets DP */
-        uint64_t want = next.workload.gpus, tpp = (uint64_t)c->workload.tp * c->workload.pp;
-        next = *c;
-        if (want == 0) want = get_u(c, id);
-        if (tpp == 0 || want % tpp != 0 || want / tpp > specs[LLMEM_K_DP].max)
-            return llm_error_set(err, LLM_ERR_USAGE,
-                                 "GPU count %llu: use a multiple of tp x pp = %llu (the count is tp x pp x dp)",
-                                 (unsigned long long)want, (unsigned long long)tpp);
-        set_u(&next, id, want);
+    if (id == LLMEM_K_GPUS) { /* typed count: the setting checked it is a multiple of tp x pp and set DP */
+        next.workload.gpus = 0;
+        if (next.workload.dp > specs[LLMEM_K_DP].max)
+            return llm_error_set(err, LLM_ERR_USAGE, "GPU count: DP would be above %llu",
+                                 (unsigned long long)specs[LLMEM_K_DP].max);
     }
     llmem_knob_snap(&next, id, old);
     follow_gpus(&next);

@@ -14,6 +14,7 @@
 #include "llmem/presets.h"
 #include "llmem/settings.h"
 
+/* In display order (the settings panel lists them so, under group headings). */
 typedef enum llmem_knob_id {
     LLMEM_K_LAYERS = 0,
     LLMEM_K_HIDDEN,
@@ -26,20 +27,31 @@ typedef enum llmem_knob_id {
     LLMEM_K_MODE,
     LLMEM_K_SEQ,
     LLMEM_K_BATCH,
+    LLMEM_K_TOKENS,     /* training token budget (0 = 20 per parameter) */
+    LLMEM_K_GEN_TOKENS, /* inference: tokens generated */
     LLMEM_K_WEIGHTS,
     LLMEM_K_ACT,
     LLMEM_K_KV,
+    /* the GPU and the parallel layout */
+    LLMEM_K_GPU,
+    LLMEM_K_GPUS,
+    LLMEM_K_TP,
+    LLMEM_K_SP,  /* sequence parallelism on/off */
+    LLMEM_K_PP,
+    LLMEM_K_VPP, /* interleaved pipeline chunks per GPU */
+    LLMEM_K_DP,
+    LLMEM_K_EP,
+    LLMEM_K_ZERO,
+    LLMEM_K_OFFLOAD,
+    LLMEM_K_MFU,
+    /* training techniques */
     LLMEM_K_OPTIMIZER,
     LLMEM_K_RECOMPUTE,
     LLMEM_K_FLASH,
     LLMEM_K_LORA_RANK,
-    LLMEM_K_TP,
-    LLMEM_K_PP,
-    LLMEM_K_DP,
-    LLMEM_K_ZERO,
-    LLMEM_K_GPU,
-    LLMEM_K_GPUS,
-    LLMEM_K_MFU,
+    LLMEM_K_SPARSITY,       /* percent of weights pruned */
+    LLMEM_K_SPARSE_STORAGE, /* dense 2:4 csr */
+    LLMEM_K_TEACHER,        /* distillation teacher (a preset id) */
     LLMEM_K_COUNT
 } llmem_knob_id;
 
@@ -71,11 +83,26 @@ bool llmem_knob_set_pos(llm_config *c, const llm_registry *r, int id, double pos
 llm_code llmem_knob_type(llm_config *c, const llm_registry *r, int id, const char *text,
                          llm_error *err);
 
+/* Whether the knob can be used with this build's settings vocabulary (the
+ * teacher needs the `teacher` setting key). */
+bool llmem_knob_available(int id);
+
+/* Whether two shapes are the same model (a head_dim written out as hidden /
+ * heads counts as the default). */
+bool llmem_shape_equal(const llm_model *x, const llm_model *y);
+
 /* Helpers, exposed for tests. */
 size_t llmem_divisors(uint64_t n, uint64_t max, uint64_t *out, size_t cap);
-/* Makes dependent shape values consistent after `changed` moved:
- * kv_heads divides heads, tp divides heads, pp divides layers,
- * active experts within experts. */
+/* Makes dependent shape values consistent after `changed` moved.  The rule:
+ * only a value inside the model shape that the user would expect to follow
+ * does so -- KV heads follow heads (MHA stays MHA; a GQA group count that no
+ * longer divides the heads becomes the largest divisor not above it), and
+ * active experts stay within experts (0 experts = dense, no active ones).
+ * The parallel layout (tp, pp, vpp, ep, dp) NEVER follows a shape change:
+ * a layout the new shape cannot use stays as the user set it and the
+ * explorer marks the combination impossible, with the engine's reason, until
+ * the shape or the layout changes again.  The explorer says on the status
+ * line whenever a value other than the moved one changed. */
 void llmem_knob_snap(llm_config *c, int changed, uint64_t old_value);
 
 #endif

@@ -110,6 +110,18 @@ bool llmem_term_open(char *err, size_t cap)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    /* Home and End arrive in several forms whatever terminfo says (tmux and
+     * screen send \e[1~ \e[4~ under TERM=xterm-256color, rxvt \e[7~ \e[8~,
+     * xterm \e[H \e[F or \eOH \eOF).  Unknown, they would leak their
+     * digits as keys ('1' and '4' switch views), so all of them are taught
+     * to ncurses (define_key is an ncurses extension; a form terminfo already
+     * knows is simply defined again). */
+    static const char *const home_seq[] = {"\033[1~", "\033[7~", "\033[H", "\033OH"};
+    static const char *const end_seq[] = {"\033[4~", "\033[8~", "\033[F", "\033OF"};
+    for (size_t i = 0; i < sizeof home_seq / sizeof home_seq[0]; i++) {
+        define_key(home_seq[i], KEY_HOME);
+        define_key(end_seq[i], KEY_END);
+    }
     nodelay(stdscr, TRUE); /* we wait in poll(), not in getch() */
     set_escdelay(150); /* long enough for sequences split over SSH */
     curs_set(0);

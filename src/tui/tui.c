@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "tui/app.h"
@@ -32,40 +31,27 @@ static void apply_machine(llmem_app *a, const llmem_tui_opts *o, bool interactiv
     }
 }
 
-/* A dump (0 text, 1 SVG, 2 roles) to path, or to stdout for "-".  Files are
- * written to a temporary name and renamed, so a reader (a slide deck
- * watching the file) never sees half a picture. */
+/* A dump (0 text, 1 SVG, 2 roles) to path, or to stdout for "-".  Files
+ * go through llm_write_file_atomic: a reader (a slide deck watching the
+ * file) never sees half a picture, a symbolic link is written through and
+ * stays a link, and a device or pipe (/dev/null, /dev/stdout, a FIFO) is
+ * written in place.  An existing file is replaced: that is what was asked. */
 static int write_file(const char *path, const llmem_app *a, int what)
 {
-    bool out = strcmp(path, "-") == 0;
-    /* Only a regular file (or a new one) is replaced by rename: a device or
-     * a pipe (/dev/null, /dev/stdout, a FIFO) is written in place. */
-    struct stat st;
-    bool direct = out || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
-    char tmp[4096];
-    if (!direct && snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-        fprintf(stderr, "llmem: path too long: %s\n", path);
+    if (strcmp(path, "-") == 0) {
+        int rc = what == 0   ? llmem_canvas_dump_text(&a->canvas, stdout)
+                 : what == 1 ? llmem_canvas_dump_svg(&a->canvas, a->theme, stdout)
+                             : llmem_canvas_dump_roles(&a->canvas, stdout);
+        if (fflush(stdout) != 0) rc = -1;
+        if (rc != 0) fprintf(stderr, "llmem: error writing to standard output\n");
+        return rc ? 1 : 0;
+    }
+    llm_error err;
+    if (llmem_canvas_write_file(&a->canvas, a->theme, what, path, true, &err) != LLM_OK) {
+        fprintf(stderr, "llmem: %s\n", err.message);
         return 1;
     }
-    FILE *f = out ? stdout : fopen(direct ? path : tmp, "w");
-    if (!f) {
-        fprintf(stderr, "llmem: cannot write %s\n", path);
-        return 1;
-    }
-    int rc = what == 0   ? llmem_canvas_dump_text(&a->canvas, f)
-             : what == 1 ? llmem_canvas_dump_svg(&a->canvas, a->theme, f)
-                         : llmem_canvas_dump_roles(&a->canvas, f);
-    if (!out) {
-        if (fclose(f) != 0) rc = -1;
-        if (!direct) {
-            if (rc == 0 && rename(tmp, path) != 0) rc = -1;
-            if (rc != 0) remove(tmp);
-        }
-    } else {
-        fflush(f);
-    }
-    if (rc != 0) fprintf(stderr, "llmem: error writing %s\n", path);
-    return rc ? 1 : 0;
+    return 0;
 }
 
 static int run_headless(const llmem_tui_opts *o)

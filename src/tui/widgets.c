@@ -23,8 +23,8 @@ int llmem_w_slider(llmem_canvas *c, int x, int y, int w, const char *label, cons
                       label, lrole, sel);
     int vw = llmem_utf8_width(value);
     if (vw > LLMEM_SLIDER_VALUE_W) {
-        llmem_canvas_text(c, x + 1 + LLMEM_SLIDER_LABEL_W, y, w - 1 - LLMEM_SLIDER_LABEL_W, value,
-                          vrole, true);
+        llmem_canvas_text_fit(c, x + 1 + LLMEM_SLIDER_LABEL_W, y, w - 1 - LLMEM_SLIDER_LABEL_W, value,
+                              vrole, true);
         return -1;
     }
     if (1 + head <= w)

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "tui/app.h"
 #include "tui/tui.h"
 
 #define GOLDEN LLMEM_SOURCE_DIR "/tests/golden/screens"
@@ -78,6 +79,17 @@ static const screen screens[] = {
     {"demo-120x36-contrast", "llama-3-8b", "", 120, 36, "contrast", false, true},
     {"demo-sweep-120x36-contrast", "llama-3-8b", "       ", 120, 36, "contrast", false, true},
     {"demo-80x24-mono", "llama-3-8b", "    g", 80, 24, "mono", false, true},
+    /* the QA report's cases: a shape step that breaks the pipeline layout
+     * (marked, PP kept), DeepSeek-V3 with DP 4 (the ep error; DP is the
+     * 23rd slider), huge fit percentages, an illustrative title at 80x24 */
+    {"qa-layers-pp-120x36-dark", "gpt3-175b", "l", 120, 36, "dark", false, false},
+    {"qa-layers-back-120x36-dark", "gpt3-175b", "lh", 120, 36, "dark", false, false},
+    {"qa-ep-error-120x36-dark", "deepseek-v3", "jjjjjjjjjjjjjjjjjjjjjj=4<Enter>", 120, 36, "dark", false, false},
+    /* Seq len (10th slider) and Batch at their maxima: totals of petabytes */
+    {"qa-huge-80x24-dark", "llama-3.1-405b", "jjjjjjjjj<End>j<End>", 80, 24, "dark", false, false},
+    {"qa-huge-techniques-120x36-dark", "llama-3.1-405b", "jjjjjjjjj<End>j<End>5", 120, 36, "dark", false, false},
+    {"qa-moe-80x24-dark", "claude-class-large-moe", "", 80, 24, "dark", false, false},
+    {"qa-scaling-moe-80x24-dark", "claude-class-large-moe", "4", 80, 24, "dark", false, false},
 };
 
 static int setup(void **state)
@@ -158,6 +170,27 @@ static void run_one(const screen *s)
     o.ascii = s->ascii;
     o.demo = s->demo;
     assert_int_equal(llmem_tui_run(&o), 0);
+    /* The same screen through the app itself: no text on it is cut inside
+     * a word (the canvas counts such cuts; QA item 10). */
+    static llmem_app app;
+    assert_true(llmem_app_init(&app, &o, s->cols, s->rows));
+    app.canvas.ascii = s->ascii;
+    llmem_app_render(&app, LLMEM_FLAG_RECOMPUTE | LLMEM_FLAG_REDRAW);
+    const char *k = s->keys;
+    llmem_event ev;
+    while (llmem_keys_next(&k, &ev) > 0) {
+        unsigned f = llmem_app_handle(&app, &ev);
+        if (f & LLMEM_FLAG_QUIT) break;
+        if (f) llmem_app_render(&app, f);
+    }
+    if (app.canvas.cuts) {
+        char line[4096];
+        llmem_canvas_row(&app.canvas, app.canvas.cut_y, line, sizeof line);
+        llmem_app_free(&app);
+        fail_msg("%s: text cut inside a word at column %d of row %d:\n%s", s->name, app.canvas.cut_x,
+                 app.canvas.cut_y, line);
+    }
+    llmem_app_free(&app);
     char *got_t = slurp(txt), *got_r = slurp(roles);
     assert_non_null(got_t);
     assert_non_null(got_r);

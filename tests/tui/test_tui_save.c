@@ -1,6 +1,7 @@
-/* 'w' saves the current configuration as a preset (atomic, never replacing
- * an existing file) that loads back with the same shape; 's' writes the
- * screen as SVG and text into the screenshot directory. */
+/* 'w' saves the current configuration as a preset (atomic; an existing
+ * file is replaced only after a confirming key) that loads back with the
+ * same shape; 's' writes the screen as SVG and text into the screenshot
+ * directory; --dump-screen writes through a symbolic link and into a FIFO. */
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -62,15 +63,15 @@ static int run(const char *keys, const char *shots)
     return llmem_tui_run(&o);
 }
 
-static uint64_t saved_layers(void)
+static uint64_t saved_layers_of(const char *id)
 {
     char path[400];
-    snprintf(path, sizeof path, "%s/llmem/presets/llama-3-8b-custom.yaml", dir);
+    snprintf(path, sizeof path, "%s/llmem/presets/%s.yaml", dir, id);
     llm_registry r;
     llm_registry_init(&r);
     llm_error err;
     if (llm_registry_load_file(&r, path, &err) != LLM_OK) fail_msg("%s", err.message);
-    const llm_preset *p = llm_registry_find(&r, "llama-3-8b-custom");
+    const llm_preset *p = llm_registry_find(&r, id);
     assert_non_null(p);
     uint64_t layers = p->model.layers;
     /* everything else of the shape is Llama-3-8B's */
@@ -81,24 +82,48 @@ static uint64_t saved_layers(void)
     return layers;
 }
 
+static uint64_t saved_layers(void)
+{
+    return saved_layers_of("llama-3-8b-custom");
+}
+
+/* Whether the final screen (screen.txt) contains `what`. */
+static bool screen_has(const char *what)
+{
+    char out[300];
+    snprintf(out, sizeof out, "%s/screen.txt", dir);
+    FILE *f = fopen(out, "r");
+    assert_non_null(f);
+    static char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    return strstr(buf, what) != NULL;
+}
+
 static void test_save_as_preset(void **state)
 {
     (void)state;
     /* one layer more, then w and Enter on the proposed id */
     assert_int_equal(run("lw<Enter>", NULL), 0);
     assert_int_equal(saved_layers(), 33);
-    /* saving again under the same id refuses to replace the file */
+    /* saving again under the same id does not replace the file: it asks */
     assert_int_equal(run("llw<Enter>", NULL), 0);
     assert_int_equal(saved_layers(), 33);
-    char out[300];
-    snprintf(out, sizeof out, "%s/screen.txt", dir);
-    FILE *f = fopen(out, "r");
-    assert_non_null(f);
-    char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    fclose(f);
-    assert_non_null(strstr(buf, "save failed"));
+    assert_true(screen_has("exists: y or w overwrites it"));
+    /* any other key keeps the file */
+    assert_int_equal(run("llw<Enter>n", NULL), 0);
+    assert_int_equal(saved_layers(), 33);
+    assert_true(screen_has("not saved: the existing file is kept"));
+    /* y replaces it (34 layers now), and so does w pressed again (35) */
+    assert_int_equal(run("llw<Enter>y", NULL), 0);
+    assert_int_equal(saved_layers(), 34);
+    assert_true(screen_has(" saved "));
+    assert_int_equal(run("lllw<Enter>w", NULL), 0);
+    assert_int_equal(saved_layers(), 35);
+    /* Ctrl-U clears the proposed id: the file gets exactly the typed one */
+    assert_int_equal(run("lw<C-u>mine<Enter>", NULL), 0);
+    assert_int_equal(saved_layers_of("mine"), 33);
 }
 
 static void test_screenshot(void **state)
@@ -206,6 +231,44 @@ static void test_dump_to_fifo(void **state)
     assert_true(S_ISFIFO(st.st_mode));
 }
 
+/* --dump-screen to a symbolic link writes the file it points to; the link
+ * stays a link (llm_write_file_atomic follows it). */
+static void test_dump_through_symlink(void **state)
+{
+    (void)state;
+    char target[300], link[300];
+    snprintf(target, sizeof target, "%s/target.txt", dir);
+    snprintf(link, sizeof link, "%s/link.txt", dir);
+    FILE *f = fopen(target, "w");
+    assert_non_null(f);
+    fputs("old\n", f);
+    fclose(f);
+    assert_int_equal(symlink(target, link), 0);
+    llmem_tui_opts o;
+    memset(&o, 0, sizeof o);
+    const llm_preset *p = llm_registry_find(&reg, "llama-3-8b");
+    llm_config_from_preset(&o.config, p);
+    o.registry = &reg;
+    o.cols = 80;
+    o.rows = 24;
+    o.detect_gpus = -1;
+    o.dump_screen = link;
+    assert_int_equal(llmem_tui_run(&o), 0);
+    struct stat st;
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(lstat(target, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    f = fopen(target, "r");
+    assert_non_null(f);
+    char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(buf, "Settings"));
+    assert_null(strstr(buf, "old"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +276,7 @@ int main(void)
         cmocka_unit_test(test_screenshot),
         cmocka_unit_test(test_screenshot_twice_full_path),
         cmocka_unit_test(test_dump_to_fifo),
+        cmocka_unit_test(test_dump_through_symlink),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

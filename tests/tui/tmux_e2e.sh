@@ -124,6 +124,25 @@ main)
     check "typed entry prompt" "Seq len = _"
     T send-keys -t e2e 1 6 k Enter
     check "typed entry 16k" "Seq len        16384"
+    # Home/End in the forms terminals send (tmux under TERM=xterm-256color:
+    # \e[1~ \e[4~; rxvt \e[7~ \e[8~; xterm \e[H \e[F): the minimum and the
+    # maximum of Seq len (16 .. 4M), never their digits as view keys
+    T send-keys -t e2e -l "$(printf '\033[4~')"
+    check "End as \\e[4~ goes to the maximum" "Seq len      4194304"
+    T send-keys -t e2e -l "$(printf '\033[1~')"
+    check "Home as \\e[1~ goes to the minimum" "Seq len           16"
+    T send-keys -t e2e -l "$(printf '\033[8~')"
+    check "End as \\e[8~" "Seq len      4194304"
+    T send-keys -t e2e -l "$(printf '\033[7~')"
+    check "Home as \\e[7~" "Seq len           16"
+    T send-keys -t e2e -l "$(printf '\033[F')"
+    check "End as \\e[F" "Seq len      4194304"
+    T send-keys -t e2e -l "$(printf '\033[H')"
+    check "Home as \\e[H" "Seq len           16"
+    if T capture-pane -p -t e2e | grep -F -q -- "─ Memory ─"; then ok "Home/End left the view alone"
+    else fail "Home/End switched the view"; fi
+    T send-keys -t e2e = 1 6 k Enter
+    check "typed entry 16k again" "Seq len        16384"
     # view switching: keys and Tab
     T send-keys -t e2e 2
     check "view 2 Params" "Non-embedding"

@@ -158,17 +158,23 @@ static void test_divisors_and_snapping(void **state)
     c = llama();
     for (int i = 0; i < 8; i++) llmem_knob_step(&c, NULL, LLMEM_K_TP, +1, false);
     assert_int_equal(c.workload.tp, 32);
-    /* heads 32 -> 16 with tp 32 snaps tp to 16 */
+    /* heads 32 -> 16 with tp 32: the parallel layout never follows a shape
+     * change (knobs.h): tp stays 32 and the engine calls it impossible */
     llmem_knob_step(&c, NULL, LLMEM_K_HEADS, -1, false);
     assert_int_equal(c.model.heads, 16);
-    assert_int_equal(c.workload.tp, 16);
-    /* pp over divisors of layers 32; layers 32 -> 33 snaps pp 4 to 3 (33 = 3 x 11) */
+    assert_int_equal(c.workload.tp, 32);
+    /* pp over divisors of layers 32: 1 2 4; layers 32 -> 33 keeps pp 4
+     * (33 = 3 x 11 has no 4: impossible until the layers come back) */
     c = llama();
     llmem_knob_step(&c, NULL, LLMEM_K_PP, +1, false);
     llmem_knob_step(&c, NULL, LLMEM_K_PP, +1, false);
     assert_int_equal(c.workload.pp, 4);
     llmem_knob_step(&c, NULL, LLMEM_K_LAYERS, +1, false);
-    assert_int_equal(c.workload.pp, 3);
+    assert_int_equal(c.model.layers, 33);
+    assert_int_equal(c.workload.pp, 4);
+    llmem_knob_step(&c, NULL, LLMEM_K_LAYERS, -1, false);
+    assert_int_equal(c.model.layers, 32);
+    assert_int_equal(c.workload.pp, 4);
     /* experts: 0 -> 1 gives one active expert; active never above experts */
     c = llama();
     llmem_knob_step(&c, NULL, LLMEM_K_EXPERTS, +1, false);
@@ -216,10 +222,13 @@ static void test_lists(void **state)
     assert_int_equal(c.workload.mode, LLM_MODE_FINETUNE);
     assert_true(llmem_knob_step(&c, NULL, LLMEM_K_MODE, -1, true)); /* clamped at the first */
     assert_int_equal(c.workload.mode, LLM_MODE_PRETRAIN);
-    /* flash on -> off */
+    /* flash: off is the left end, on the right: on -> (left) off -> (right) on */
     assert_true(c.workload.flash);
-    assert_true(llmem_knob_step(&c, NULL, LLMEM_K_FLASH, +1, false));
+    assert_false(llmem_knob_step(&c, NULL, LLMEM_K_FLASH, +1, false));
+    assert_true(llmem_knob_step(&c, NULL, LLMEM_K_FLASH, -1, false));
     assert_false(c.workload.flash);
+    assert_true(llmem_knob_step(&c, NULL, LLMEM_K_FLASH, +1, false));
+    assert_true(c.workload.flash);
     /* no registry: no GPU list, nothing to step */
     assert_false(llmem_knob_step(&c, NULL, LLMEM_K_GPU, +1, false));
 }
@@ -323,7 +332,7 @@ static void test_gpu_count_follows_layout(void **state)
     llm_config before = c;
     assert_int_not_equal(llmem_knob_type(&c, NULL, LLMEM_K_GPUS, "12", &err), LLM_OK);
     assert_memory_equal(&before, &c, sizeof c);
-    assert_non_null(strstr(err.message, "tp x pp = 8"));
+    assert_non_null(strstr(err.message, "tp x pp")); /* settings.c: "... tp x pp = 2 x 4 = 8" */
     /* a preset's explicit count (equal to the layout) is dropped once a
      * parallel knob moves: TP 2 -> 4 gives 4 x 4 x 8 = 128 GPUs */
     c.workload.gpus = 64;
