@@ -150,11 +150,12 @@ void llm_eng_compute(const llm_eng *e, const llm_gpu *gpu, const llm_replica *re
 
     /* Warnings.  The cluster's device + host bytes bound every byte figure;
      * !(x <= 2^53) also catches NaN and infinities.  seq >= 1 (validated), so
-     * ctx - 1 > max_seq - 1 is ctx > max_seq with max_seq = 0 (unknown) never
+     * seq - 1 > max_seq - 1 is seq > max_seq with max_seq = 0 (unknown) never
      * true. */
     unsigned warn = 0;
-    uint64_t ctx = w->seq + (w->mode == LLM_MODE_INFER ? w->gen_tokens : 0); /* < 2^42 */
-    if (ctx - 1 > m->max_seq - 1) warn |= LLM_WARN_SEQ_ABOVE_CONTEXT;
+    /* seq is the context the KV cache holds (generated tokens included), so
+     * the warning looks at seq alone, as the memory figures do. */
+    if (w->seq - 1 > m->max_seq - 1) warn |= LLM_WARN_SEQ_ABOVE_CONTEXT;
     if ((mode & FULL_TRAIN_MODES) && w->weights.bytes < 1.0) warn |= LLM_WARN_NF4_TRAINING;
     if (!(out->cluster.total + out->cluster.host <= 9007199254740992.0))
         warn |= LLM_WARN_SATURATED;

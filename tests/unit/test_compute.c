@@ -286,11 +286,14 @@ static void test_warnings(void **state)
     assert_int_equal(run(m, &w).warnings, 0);
     w.seq = 8193;
     assert_true(run(m, &w).warnings & LLM_WARN_SEQ_ABOVE_CONTEXT);
-    /* inference: the prompt plus the generated tokens: 8000 + 256 > 8192 */
-    w = infer(8000, 1);
-    assert_true(run(m, &w).warnings & LLM_WARN_SEQ_ABOVE_CONTEXT);
-    w.gen_tokens = 192; /* 8192: at the limit, no warning */
+    /* inference: seq is the context the KV cache holds (the CLI contract: the
+     * cache of seq 4096 x batch 2 is 4096 x 2 x 131,072 B), so only seq counts:
+     * 8192 is at the limit whatever gen_tokens says, 8193 is past it. */
+    w = infer(8192, 1);
+    w.gen_tokens = 4096;
     assert_false(run(m, &w).warnings & LLM_WARN_SEQ_ABOVE_CONTEXT);
+    w.seq = 8193;
+    assert_true(run(m, &w).warnings & LLM_WARN_SEQ_ABOVE_CONTEXT);
     /* max_seq 0 = unknown: never */
     llm_model u = *m;
     u.max_seq = 0;

@@ -96,12 +96,12 @@ static void test_solve_seq(void **state)
     llm_workload next = r.workload;
     next.seq++;
     assert_false(check(ref("llama-3-8b"), &next, &g).fits);
-    /* 29,404 + 256 generated tokens is past Llama-3-8B's max_seq 8192: the
+    /* 29,404 tokens is past Llama-3-8B's max_seq 8192: the
      * memory answer stays exact, and the result says it is past the context. */
     assert_true(r.warnings & LLM_WARN_SEQ_ABOVE_CONTEXT);
     assert_string_equal(r.reason, "");
-    /* On 17.5e9 B: (17.5e9 - 17,134,777,344) / 233,472 = 1564.3 -> s = 1564,
-     * + 256 = 1820 <= 8192: no warning. */
+    /* On 17.5e9 B: (17.5e9 - 17,134,777,344) / 233,472 = 1564.3 -> s = 1564
+     * <= 8192: no warning. */
     llm_gpu g2 = gpu(17.5e9);
     assert_int_equal(llm_fit_solve(ref("llama-3-8b"), &w, &g2, LLM_SOLVE_SEQ, NULL, 0, &r, &err),
                      LLM_OK);
