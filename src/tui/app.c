@@ -488,6 +488,8 @@ static unsigned key_event(llmem_app *a, int key)
         }
         say(a, LLMEM_ROLE_DIM, "%s", "nothing to undo");
         return LLMEM_FLAG_REDRAW;
+    case 12: /* Ctrl-L: the terminal was garbled (a wall message, a resize glitch) */
+        return LLMEM_FLAG_REPAINT | LLMEM_FLAG_REDRAW;
     case 18: /* Ctrl-R */
         if (a->nredo) {
             push(a->undo, &a->nundo, &a->cfg);
@@ -882,6 +884,7 @@ static const char *const help_keys[][2] = {
     {"w", "save as YAML preset"},
     {"s", "screenshot (SVG + text)"},
     {"b", "large total (for talks)"},
+    {"Ctrl-L", "repaint the screen"},
     {"? F1", "this help"},
     {"Esc", "close / cancel"},
     {"q Ctrl-C", "quit"},

@@ -20,7 +20,8 @@ enum {
     LLMEM_FLAG_RECOMPUTE = 1u << 1,
     LLMEM_FLAG_RELAYOUT = 1u << 2,
     LLMEM_FLAG_QUIT = 1u << 3,
-    LLMEM_FLAG_THEME = 1u << 4 /* colours must be set up again */
+    LLMEM_FLAG_THEME = 1u << 4, /* colours must be set up again */
+    LLMEM_FLAG_REPAINT = 1u << 5 /* the terminal was garbled: send every cell again (Ctrl-L) */
 };
 
 typedef enum llmem_view {

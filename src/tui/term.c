@@ -184,6 +184,11 @@ void llmem_term_set_theme(const llmem_theme *t)
     bkgdset((chtype)' ' | COLOR_PAIR(role_pair[0]));
 }
 
+void llmem_term_repaint(void)
+{
+    if (is_open) clearok(curscr, TRUE);
+}
+
 void llmem_term_blit(const llmem_canvas *c)
 {
     int rows = c->rows < LINES ? c->rows : LINES, cols = c->cols < COLS ? c->cols : COLS;

@@ -25,6 +25,8 @@ void llmem_term_size(int *cols, int *rows);
 bool llmem_term_has_colour(void);
 void llmem_term_set_theme(const llmem_theme *t);
 void llmem_term_blit(const llmem_canvas *c);
+/* The next blit sends every cell, not only the changed ones (Ctrl-L). */
+void llmem_term_repaint(void);
 /* Waits for the next event; timeout_ms < 0 waits forever.  Returns false on
  * timeout. */
 bool llmem_term_next(llmem_event *ev, int timeout_ms);

@@ -134,6 +134,7 @@ static int run_terminal(const llmem_tui_opts *o)
     int shown_step = a.demo_step;
     for (;;) {
         if (flags & LLMEM_FLAG_THEME) llmem_term_set_theme(a.theme);
+        if (flags & LLMEM_FLAG_REPAINT) llmem_term_repaint();
         if (flags & (LLMEM_FLAG_REDRAW | LLMEM_FLAG_RECOMPUTE | LLMEM_FLAG_RELAYOUT)) {
             llmem_app_render(&a, flags);
             llmem_term_blit(&a.canvas);

@@ -254,6 +254,23 @@ static void test_resize_and_quit(void **state)
     llmem_app_free(&app);
 }
 
+/* Ctrl-L asks the terminal module to send every cell again and changes
+ * nothing else (the same screen text before and after). */
+static void test_ctrl_l_repaints(void **state)
+{
+    (void)state;
+    start(120, 36);
+    char *before = llmem_canvas_text_string(&app.canvas);
+    unsigned f = feed("<C-l>");
+    assert_true(f & LLMEM_FLAG_REPAINT);
+    assert_false(f & LLMEM_FLAG_RECOMPUTE);
+    char *after = llmem_canvas_text_string(&app.canvas);
+    assert_string_equal(before, after);
+    free(before);
+    free(after);
+    llmem_app_free(&app);
+}
+
 /* 'b': the large total figure takes a 7-row strip (frame + 5 rows of
  * digits) from the bottom of both panels; again 'b' gives the rows back. */
 static void test_big_figure_toggle(void **state)
@@ -360,7 +377,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_undo_redo_reset), cmocka_unit_test(test_units_theme_views),
         cmocka_unit_test(test_typed_entry_and_impossible), cmocka_unit_test(test_mouse),
-        cmocka_unit_test(test_picker),          cmocka_unit_test(test_resize_and_quit),
+        cmocka_unit_test(test_picker),          cmocka_unit_test(test_resize_and_quit), cmocka_unit_test(test_ctrl_l_repaints),
         cmocka_unit_test(test_big_figure_toggle), cmocka_unit_test(test_demo),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
