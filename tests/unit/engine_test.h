@@ -2,6 +2,7 @@
 #ifndef LLMEM_TESTS_ENGINE_TEST_H
 #define LLMEM_TESTS_ENGINE_TEST_H
 
+#include <stdio.h>
 #include <string.h>
 
 #include "llmem/estimate.h"
@@ -14,6 +15,20 @@ static inline const llm_model *ref(const char *name)
         if (strcmp(reference_models[i].name, name) == 0) return &reference_models[i].m;
     fail_msg("no reference model %s", name);
     return NULL;
+}
+
+/* A GPU with just what the engine reads: capacity (bytes), bandwidth (B/s)
+ * and the dense 16-bit peak (FLOP/s). */
+static inline llm_gpu test_gpu(const char *id, double memory_bytes, double bandwidth,
+                               double flops_16)
+{
+    llm_gpu g;
+    memset(&g, 0, sizeof g);
+    snprintf(g.id, sizeof g.id, "%s", id);
+    g.memory_bytes = memory_bytes;
+    g.bandwidth = bandwidth;
+    g.flops_16 = flops_16;
+    return g;
 }
 
 /* An estimate that must succeed; gpu may be NULL. */

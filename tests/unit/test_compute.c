@@ -21,12 +21,7 @@ static void near(double got, double want, double rel)
  * 3e12 B/s, 80e9 B. */
 static llm_gpu gpu(void)
 {
-    llm_gpu g;
-    memset(&g, 0, sizeof g);
-    strcpy(g.id, "test-gpu");
-    g.memory_bytes = 80e9;
-    g.bandwidth = 3e12;
-    g.flops_16 = 1e15;
+    llm_gpu g = test_gpu("test-gpu", 80e9, 3e12, 1e15);
     g.flops_8 = 2e15;
     g.flops_32 = 5e13;
     return g;
@@ -192,12 +187,7 @@ static void test_roofline(void **state)
 static void test_prefill_128k_h100(void **state)
 {
     (void)state;
-    llm_gpu g;
-    memset(&g, 0, sizeof g);
-    strcpy(g.id, "h100");
-    g.memory_bytes = 85899345920.0;
-    g.bandwidth = 3.35e12;
-    g.flops_16 = 989.4e12;
+    llm_gpu g = test_gpu("h100", 85899345920.0, 3.35e12, 989.4e12);
     llm_workload w = infer(131072, 1);
     llm_estimate e = run_on(ref("llama-3-8b"), &w, &g);
     near(e.flops_per_token, 48318914560.0, 0);

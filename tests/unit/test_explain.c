@@ -30,12 +30,7 @@ static void test_figure_names(void **state)
 static void test_every_figure(void **state)
 {
     (void)state;
-    llm_gpu g;
-    memset(&g, 0, sizeof g);
-    strcpy(g.id, "test-gpu");
-    g.memory_bytes = 80e9;
-    g.bandwidth = 3e12;
-    g.flops_16 = 1e15;
+    llm_gpu g = test_gpu("test-gpu", 80e9, 3e12, 1e15);
     llm_workload w;
     llm_workload_default(&w);
     for (int f = 0; f < LLM_FIG_COUNT; f++) {
@@ -211,12 +206,7 @@ static void check_width(const llm_model *m, const llm_workload *w, const llm_gpu
 static void test_line_width(void **state)
 {
     (void)state;
-    llm_gpu g;
-    memset(&g, 0, sizeof g);
-    strcpy(g.id, "test-gpu");
-    g.memory_bytes = 80e9;
-    g.bandwidth = 3.35e12;
-    g.flops_16 = 989e12;
+    llm_gpu g = test_gpu("test-gpu", 80e9, 3.35e12, 989e12);
     g.flops_8 = 1979e12;
     llm_workload w;
     for (int mode = 0; mode <= LLM_MODE_INFER; mode++) {

@@ -14,13 +14,7 @@
 
 static llm_gpu gpu(double bytes)
 {
-    llm_gpu g;
-    memset(&g, 0, sizeof g);
-    strcpy(g.id, "test-gpu");
-    g.memory_bytes = bytes;
-    g.bandwidth = 3e12;
-    g.flops_16 = 1e15;
-    return g;
+    return test_gpu("test-gpu", bytes, 3e12, 1e15);
 }
 
 static llm_fit check(const llm_model *m, const llm_workload *w, const llm_gpu *g)
