@@ -26,26 +26,7 @@
 #include "llmem/estimate.h"
 #include "llmem/model.h"
 #include "llmem/workload.h"
-
-static llm_model llama3_8b(void)
-{
-    llm_model m;
-    memset(&m, 0, sizeof m);
-    m.arch = LLM_ARCH_DECODER;
-    m.layers = 32;
-    m.hidden = 4096;
-    m.heads = 32;
-    m.kv_heads = 8;
-    m.ffn = 14336;
-    m.ffn_kind = LLM_FFN_GATED;
-    m.vocab = 128256;
-    m.pos = LLM_POS_ROTARY;
-    m.max_seq = 8192;
-    m.norm = LLM_NORM_RMSNORM;
-    m.norms_per_layer = 2;
-    m.final_norm = true;
-    return m;
-}
+#include "engine_test.h"
 
 static llm_gpu h100(void)
 {
@@ -101,7 +82,7 @@ static void check_estimate(const llm_estimate *e)
 }
 
 /* Runs the estimate; on an error, checks it is a clear one. */
-static llm_code run(const llm_model *m, const llm_workload *w, llm_estimate *e)
+static llm_code run_checked(const llm_model *m, const llm_workload *w, llm_estimate *e)
 {
     llm_gpu g = h100();
     llm_error err;
@@ -128,7 +109,7 @@ static void assert_rel(double got, double want, double tol, const char *what)
 static void test_million_layers(void **state)
 {
     (void)state;
-    llm_model m = llama3_8b();
+    llm_model m = *ref("llama-3-8b");
     m.layers = 1000000;
     llm_params p;
     llm_error err;
@@ -146,7 +127,7 @@ static void test_million_layers(void **state)
     w.mode = LLM_MODE_INFER;
     w.seq = 2048;
     llm_estimate e;
-    if (run(&m, &w, &e) != LLM_OK) return;
+    if (run_checked(&m, &w, &e) != LLM_OK) return;
     assert_int_equal(e.params.total, 218113050677248ull);
     assert_true(e.per_gpu.weights == 436226101354496.0);
     assert_true(e.kv_bytes_per_token == 4096000000.0);
@@ -160,7 +141,7 @@ static void test_million_layers(void **state)
 static void test_hidden_ten_million(void **state)
 {
     (void)state;
-    llm_model m = llama3_8b();
+    llm_model m = *ref("llama-3-8b");
     m.hidden = 10000000;
     llm_params p;
     llm_error err;
@@ -174,7 +155,7 @@ static void test_hidden_ten_million(void **state)
     llm_workload_default(&w);
     w.mode = LLM_MODE_INFER;
     llm_estimate e;
-    if (run(&m, &w, &e) != LLM_OK) return;
+    if (run_checked(&m, &w, &e) != LLM_OK) return;
     /* 1.6e16 bytes is above 2^53: the double is the nearest representable. */
     assert_rel(e.per_gpu.weights, 16032656660000000.0, 1e-15, "weights");
 }
@@ -184,7 +165,7 @@ static void test_hidden_ten_million(void **state)
 static void test_overflowing_shape_is_an_error(void **state)
 {
     (void)state;
-    llm_model m = llama3_8b();
+    llm_model m = *ref("llama-3-8b");
     m.layers = 1000000;
     m.hidden = 10000000;
     llm_params p;
@@ -197,10 +178,10 @@ static void test_overflowing_shape_is_an_error(void **state)
     llm_workload w;
     llm_workload_default(&w);
     llm_estimate e;
-    assert_int_not_equal(run(&m, &w, &e), LLM_OK);
+    assert_int_not_equal(run_checked(&m, &w, &e), LLM_OK);
 
     /* Vocabulary 2^40 x hidden 2^25: the embedding alone is 2^65. */
-    m = llama3_8b();
+    m = *ref("llama-3-8b");
     m.vocab = 1ull << 40;
     m.hidden = 1ull << 25;
     m.heads = 32;
@@ -213,13 +194,13 @@ static void test_overflowing_shape_is_an_error(void **state)
 static void test_billion_token_sequence(void **state)
 {
     (void)state;
-    llm_model m = llama3_8b();
+    llm_model m = *ref("llama-3-8b");
     llm_workload w;
     llm_workload_default(&w);
     w.mode = LLM_MODE_INFER;
     w.seq = 1000000000;
     llm_estimate e;
-    if (run(&m, &w, &e) != LLM_OK) return;
+    if (run_checked(&m, &w, &e) != LLM_OK) return;
     assert_true(e.kv_bytes_per_token == 131072.0);
     assert_true(e.per_gpu.kv_cache == 131072000000000.0);
     assert_true(e.per_gpu.weights == 16060522496.0);
@@ -233,9 +214,9 @@ static void test_billion_token_sequence(void **state)
         t.flash = flash != 0;
         t.seq = 1000000;
         llm_estimate small;
-        if (run(&m, &t, &small) != LLM_OK) continue;
+        if (run_checked(&m, &t, &small) != LLM_OK) continue;
         t.seq = 1000000000;
-        if (run(&m, &t, &e) != LLM_OK) continue;
+        if (run_checked(&m, &t, &e) != LLM_OK) continue;
         assert_true(e.per_gpu.activations > small.per_gpu.activations);
         assert_true(e.per_gpu.total > small.per_gpu.total);
     }
@@ -248,14 +229,14 @@ static void test_billion_token_sequence(void **state)
 static void test_million_gpus(void **state)
 {
     (void)state;
-    llm_model m = llama3_8b();
+    llm_model m = *ref("llama-3-8b");
     llm_workload w;
     llm_workload_default(&w);
     w.dp = 1000000;
     w.zero = 3;
     w.gpus = 1000000;
     llm_estimate e;
-    if (run(&m, &w, &e) != LLM_OK) return;
+    if (run_checked(&m, &w, &e) != LLM_OK) return;
     assert_int_equal(e.gpus, 1000000);
     assert_rel(e.per_gpu.weights, 2.0 * 8030261248.0 / 1e6, 0.01, "per-GPU weights");
     assert_rel(e.per_gpu.optimizer, 12.0 * 8030261248.0 / 1e6, 0.01, "per-GPU optimizer");
@@ -266,12 +247,12 @@ static void test_million_gpus(void **state)
     w.tp = 8;
     w.pp = 4;
     w.dp = 31250;
-    if (run(&m, &w, &e) != LLM_OK) return;
+    if (run_checked(&m, &w, &e) != LLM_OK) return;
     assert_int_equal(e.gpus, 1000000);
 }
 
 /* Every combination of extremes: an error with a message, or figures that are
- * finite and not negative (checked inside run()). */
+ * finite and not negative (checked inside run_checked()). */
 static void test_grid_of_extremes(void **state)
 {
     (void)state;
@@ -286,7 +267,7 @@ static void test_grid_of_extremes(void **state)
                 for (size_t d = 0; d < 2; d++)
                     for (int mode = 0; mode <= LLM_MODE_INFER; mode++)
                         for (uint32_t zero = 0; zero <= 3; zero += 3) {
-                            llm_model m = llama3_8b();
+                            llm_model m = *ref("llama-3-8b");
                             m.layers = layers[a];
                             m.hidden = hidden[b];
                             llm_workload w;
@@ -297,7 +278,7 @@ static void test_grid_of_extremes(void **state)
                             w.zero = zero;
                             w.recompute = (llm_recompute)(c % 3);
                             llm_estimate e;
-                            if (run(&m, &w, &e) == LLM_OK) ok++;
+                            if (run_checked(&m, &w, &e) == LLM_OK) ok++;
                             else refused++;
                         }
     print_message("extreme grid: %d estimates, %d clear refusals\n", ok, refused);

@@ -15,24 +15,10 @@
 
 #include <cmocka.h>
 
+#include "tmpdir_test.h"
+
 #include "llmem/presets.h"
 
-static char tmpdir[64];
-
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    strcpy(tmpdir, "/tmp/llmem-hostile-hf-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 /* Llama-3-8B's config.json, trimmed to the fields that matter (Meta). */
 static const char llama_fmt[] =
@@ -44,7 +30,7 @@ static const char llama_fmt[] =
 
 static const char *write_file(const char *name, const void *data, size_t len)
 {
-    static char path[192];
+    static char path[320];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     FILE *f = fopen(path, "wb");
     assert_non_null(f);
@@ -126,7 +112,7 @@ static void test_huge_and_endless(void **state)
     (void)state;
     llm_error err;
     static llm_preset p;
-    char path[192];
+    char path[320];
     snprintf(path, sizeof path, "%s/config.json", tmpdir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
@@ -140,7 +126,7 @@ static void test_huge_and_endless(void **state)
     assert_int_not_equal(import("/dev/zero", &p, &err), LLM_OK);
     alarm(0);
     /* a directory without config.json, a missing file */
-    char sub[192];
+    char sub[320];
     snprintf(sub, sizeof sub, "%s/empty-model", tmpdir);
     assert_int_equal(mkdir(sub, 0700), 0);
     assert_int_not_equal(import(sub, &p, &err), LLM_OK);

@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "tmpdir_test.h"
+
 #include "llmem/presets.h"
 
 /* A valid one-preset file (Llama-3-8B, briefs/schema.md) to mutate. */
@@ -125,22 +127,6 @@ static void test_huge_buffer(void **state)
     free(big);
 }
 
-static char tmpdir[64];
-
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    strcpy(tmpdir, "/tmp/llmem-hostile-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 static llm_code load_path(const char *path, llm_error *err)
 {
@@ -163,7 +149,7 @@ static llm_code load_path(const char *path, llm_error *err)
 static void test_hostile_files(void **state)
 {
     (void)state;
-    char path[128];
+    char path[320];
     llm_error err;
     alarm(30);
     assert_int_not_equal(load_path("/dev/zero", &err), LLM_OK);

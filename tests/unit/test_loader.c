@@ -15,13 +15,14 @@
 
 #include <cmocka.h>
 
+#include "tmpdir_test.h"
+
 #include "io/yaml_tree.h"
 #include "llmem/presets.h"
 #include "llmem/settings.h"
 
 #define BAD LLMEM_FIXTURES "/bad/"
 
-static char tmpdir[256]; /* made by the group setup, removed by its teardown */
 
 typedef struct bad_case {
     const char *file;
@@ -260,22 +261,6 @@ static void test_error_format_long_line(void **state)
 }
 
 /* ---- generated hostile inputs ------------------------------------------- */
-
-static int make_tmpdir(void **state)
-{
-    (void)state;
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/llmem-loader-XXXXXX", base && base[0] ? base : "/tmp");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int remove_tmpdir(void **state)
-{
-    (void)state;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 static void write_file(const char *path, const char *data, size_t len)
 {
